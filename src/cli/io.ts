@@ -1,0 +1,96 @@
+/**
+ * What every command shares: reading stdin, writing stdout, the `--json` and error conventions.
+ * People read stderr; programs read stdout; exit codes: 0 ok, 1 bad input or a failed
+ * operation, 2 bad usage.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Effect, Layer, Stdio, Stream } from "effect"
+import { Flag } from "effect/cli"
+import * as Config from "../core/config.ts"
+import { isUserError } from "../core/errors.ts"
+import * as LevelStore from "../store/level.ts"
+
+export const jsonFlag = Flag.Boolean("json").pipe(
+  Flag.withDescription("print a JSON object for programs instead of the plain output"),
+  Flag.withDefault(false)
+)
+
+export const ttlFlag = Flag.String("ttl").pipe(
+  Flag.withDescription("keep stored originals this long, e.g. 7d, 12h, 30m (default: HEADROOM_TTL or 7d)"),
+  Flag.optional
+)
+
+export const queryFlag = Flag.String("query").pipe(
+  Flag.withAlias("q"),
+  Flag.withDescription("the question at hand: what is relevant to it is kept whole"),
+  Flag.optional
+)
+
+export const statsFlag = Flag.Boolean("stats").pipe(
+  Flag.withDescription("print a one-line summary (tokens before → after, hash) on stderr"),
+  Flag.withDefault(false)
+)
+
+export const modelFlag = Flag.String("model").pipe(
+  Flag.withDescription("model whose tokenizer counts tokens in --json output (default: HEADROOM_MODEL or gpt-4o)"),
+  Flag.optional
+)
+
+/** All of standard input, as bytes. */
+export const readStdin: Effect.Effect<Uint8Array, never, Stdio.Stdio> = Effect.gen(function*() {
+  const stdio = yield* Stdio.Stdio
+  const chunks = yield* Stream.runCollect(stdio.stdin).pipe(Effect.orDie)
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat([...chunks])
+})
+
+/** Writes to standard output; a closed pipe (`| head`) ends the command quietly. */
+export const writeStdout = (data: string | Uint8Array): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    if (data.length === 0) return resume(Effect.void)
+    process.stdout.write(data, (error) => {
+      if (error && (error as NodeJS.ErrnoException).code !== "EPIPE") resume(Effect.die(error))
+      else resume(Effect.void)
+    })
+  })
+
+export const printJson = (value: unknown) => writeStdout(`${JSON.stringify(value, null, 2)}\n`)
+
+/** A line for people, on standard error. */
+export const say = (line: string): Effect.Effect<void> => Effect.sync(() => void process.stderr.write(`${line}\n`))
+
+export const ttlOf = (ttl: { _tag: "Some"; value: string } | { _tag: "None" }): string | undefined =>
+  ttl._tag === "Some" ? ttl.value : undefined
+
+/** Settings from flags, environment and config file, as a layer. */
+export const configLayer = (overrides: Config.Overrides = {}) => Config.layer(overrides)
+
+/** The LevelDB store configured by the settings. */
+export const storeLayer = (overrides: Config.Overrides = {}) =>
+  LevelStore.layer.pipe(Layer.provideMerge(configLayer(overrides)))
+
+/** Exit status for bad input or a failed operation (usage errors exit with 2). */
+export const EXIT_FAILURE = 1
+
+/**
+ * Runs a command's effect: a user error becomes one line on stderr and exit status 1; a bug
+ * becomes one line too (no stack trace unless HEADROOM_DEBUG is set) and exit status 70.
+ */
+export const reportErrors = (command: string) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<void, never, R> =>
+  effect.pipe(
+    Effect.asVoid,
+    Effect.catchCause((cause) =>
+      Effect.sync(() => {
+        const error = Cause.squash(cause)
+        if (isUserError(error)) {
+          process.stderr.write(`headroom ${command}: ${error.message}\n`)
+          process.exitCode = EXIT_FAILURE
+        } else {
+          const message = error instanceof Error ? error.message : String(error)
+          process.stderr.write(`headroom ${command}: internal error: ${message}\n`)
+          if (process.env.HEADROOM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`)
+          process.exitCode = 70
+        }
+      })
+    )
+  )

@@ -1,0 +1,42 @@
+/**
+ * The `headroom` command: one subcommand per stage.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import { CliConfig, Command, GlobalFlag } from "effect/cli"
+import * as NodeServices from "@effect/platform-node/NodeServices"
+import { ENVIRONMENT } from "../core/config.ts"
+import { ccrGetCommand } from "./ccr-get.ts"
+import { ccrPutCommand } from "./ccr-put.ts"
+import { compressCommand } from "./compress.ts"
+import { crushCommand } from "./crush.ts"
+import { routeCommand } from "./route.ts"
+
+declare const HEADROOM_VERSION: string | undefined
+const version = typeof HEADROOM_VERSION === "string" ? HEADROOM_VERSION : "0.0.0-dev"
+
+const environment = Object.entries(ENVIRONMENT).map(([name, text]) => `  ${name.padEnd(20)} ${text}`).join("\n")
+
+export const root = Command.make("headroom").pipe(
+  Command.withDescription(
+    "Local-first, reversible context compression for AI coding agents. Every original is stored locally\n" +
+      "(CCR) and comes back byte for byte with `headroom ccr-get HASH`. Settings: flags, then environment,\n" +
+      `then $HEADROOM_HOME/config.json.\n\nENVIRONMENT\n${environment}\n\nSee man headroom for more.`
+  ),
+  Command.withSubcommands([crushCommand, compressCommand, routeCommand, ccrPutCommand, ccrGetCommand])
+)
+
+export const main = (args: ReadonlyArray<string>) =>
+  Command.runWith(root, { version })(args).pipe(
+    Effect.provide(NodeServices.layer),
+    Effect.provide(CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Version] })),
+    Effect.catchCause(() =>
+      Effect.sync(() => {
+        // effect/cli has already shown the usage error and help.
+        process.exitCode = 2
+      })
+    )
+  )
+
+Effect.runFork(main(process.argv.slice(2)))

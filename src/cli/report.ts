@@ -1,0 +1,61 @@
+/**
+ * The machine-readable (`--json`) and human (`--stats`) reports of a compression. Token counts
+ * are made here, not in the stages: counting is slow and only reports need it.
+ *
+ * @since 0.1.0
+ */
+import { type Compressed, decodeUtf8 } from "../core/content.ts"
+import { formatCount } from "../core/marker.ts"
+import type { Tokenizer } from "../core/tokenizer.ts"
+
+const textOf = (output: string | Uint8Array): string | undefined =>
+  typeof output === "string" ? output : decodeUtf8(output)
+
+export interface Report {
+  readonly stage: string
+  readonly type: string
+  readonly hash: string | null
+  readonly model: string
+  readonly tokensBefore: number | null
+  readonly tokensAfter: number | null
+  /** False when a count is an estimate (a model whose tokenizer is not public, or a sampled text). */
+  readonly tokensExact: boolean
+  readonly reduction: number | null
+  readonly bytesBefore: number
+  readonly bytesAfter: number
+  readonly dropped: Compressed["dropped"]
+  readonly passthrough: string | null
+}
+
+export const report = (c: Compressed, input: Uint8Array, tokenizer: Tokenizer): Report => {
+  const before = textOf(input)
+  const after = textOf(c.output)
+  const countBefore = before === undefined ? undefined : tokenizer.count(before)
+  const countAfter = after === undefined ? undefined : c.passthrough ? countBefore : tokenizer.count(after)
+  const tokensBefore = countBefore?.tokens ?? null
+  const tokensAfter = countAfter?.tokens ?? null
+  return {
+    stage: c.stage,
+    type: c.type,
+    hash: c.key ?? null,
+    model: tokenizer.model,
+    tokensBefore,
+    tokensAfter,
+    tokensExact: (countBefore?.exact ?? false) && (countAfter?.exact ?? false),
+    reduction: tokensBefore && tokensAfter !== null ? Number((1 - tokensAfter / tokensBefore).toFixed(4)) : null,
+    bytesBefore: c.bytesBefore,
+    bytesAfter: c.bytesAfter,
+    dropped: c.dropped,
+    passthrough: c.passthrough ?? null
+  }
+}
+
+/** One line for people: `crush: 162,668 → 1,330 tokens (−99.2%) · hash=3973429420ae`. */
+export const summaryLine = (r: Report): string => {
+  const tokens = r.tokensBefore !== null && r.tokensAfter !== null
+    ? `${formatCount(r.tokensBefore)} → ${formatCount(r.tokensAfter)} tokens${r.tokensExact ? "" : " (estimated)"}`
+    : `${formatCount(r.bytesBefore)} → ${formatCount(r.bytesAfter)} bytes`
+  const change = r.reduction !== null ? ` (−${(r.reduction * 100).toFixed(1)}%)` : ""
+  const tail = r.passthrough ? ` · unchanged: ${r.passthrough}` : r.hash ? ` · hash=${r.hash}` : ""
+  return `${r.stage}: ${tokens}${r.passthrough ? "" : change}${tail}`
+}

@@ -1,0 +1,77 @@
+/**
+ * What flows between stages: the detected type of a content, and the result of compressing it
+ * with enough facts for an honest one-line summary.
+ *
+ * @since 0.1.0
+ */
+
+/** `json`, `code:<lang>`, `log`, `search`, `diff`, `html`, `text`, `image:<mime>` or `binary`. */
+export type ContentType =
+  | "json"
+  | `code:${string}`
+  | "log"
+  | "search"
+  | "diff"
+  | "html"
+  | "text"
+  | `image:${string}`
+  | "binary"
+
+/** Counts of what a stage left out, by unit. */
+export interface Dropped {
+  readonly items?: number
+  readonly keys?: number
+  readonly lines?: number
+  readonly chars?: number
+}
+
+export interface Compressed {
+  /** The output: text, or the input's bytes when they pass through untouched. */
+  readonly output: string | Uint8Array
+  readonly stage: string
+  readonly type: ContentType
+  /** The CCR key of the original when it was stored (the output differs from the input). */
+  readonly key: string | undefined
+  readonly bytesBefore: number
+  readonly bytesAfter: number
+  readonly dropped: Dropped
+  /** Why the output is the input unchanged, when it is. */
+  readonly passthrough?: string | undefined
+}
+
+const encoder = new TextEncoder()
+
+export const byteLength = (output: string | Uint8Array): number =>
+  typeof output === "string" ? Buffer.byteLength(output, "utf8") : output.length
+
+export const toBytes = (output: string | Uint8Array): Uint8Array =>
+  typeof output === "string" ? encoder.encode(output) : output
+
+// ignoreBOM keeps a leading byte-order mark in the text, so text re-encodes to the same bytes.
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+
+/** The text of bytes that are valid UTF-8, else undefined. */
+export const decodeUtf8 = (bytes: Uint8Array): string | undefined => {
+  try {
+    return strictDecoder.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+/** The result of a stage that left its input as it was: the very same bytes. */
+export const unchanged = (
+  input: Uint8Array,
+  stage: string,
+  type: ContentType,
+  passthrough: string
+): Compressed => ({
+  output: input,
+  stage,
+  type,
+  key: undefined,
+  bytesBefore: input.length,
+  bytesAfter: input.length,
+  dropped: {},
+  passthrough
+})

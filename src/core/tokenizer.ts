@@ -1,0 +1,102 @@
+/**
+ * Token counting. Exact counts use tiktoken (o200k_base for current OpenAI models, cl100k_base
+ * for older ones). Claude's and Gemini's tokenizers are not public: their counts are documented
+ * estimates (see {@link encodingFor}). Counting is slow next to compression (~2–6 MB/s), so it is
+ * done only for reports, loaded on first use, sampled for large texts and cached.
+ *
+ * @since 0.1.0
+ */
+import { Context, Layer } from "effect"
+import { createRequire } from "node:module"
+
+export type EncodingName = "o200k_base" | "cl100k_base"
+
+export interface TokenizerInfo {
+  readonly encoding: EncodingName
+  /** Multiplier applied to the encoding's count; 1 for OpenAI models. */
+  readonly scale: number
+  /** False when the count is an estimate of a tokenizer that is not public. */
+  readonly exact: boolean
+}
+
+/**
+ * Which encoding counts a model's tokens.
+ * - `gpt-4o`, `gpt-4.1`, `gpt-5*`, `o1`/`o3`/`o4*`, `chatgpt-*`: o200k_base, exact.
+ * - `gpt-4`, `gpt-3.5*`, `text-embedding-*`: cl100k_base, exact.
+ * - `claude-*`: cl100k_base × 1.1, an estimate — Anthropic's tokenizer yields somewhat more
+ *   tokens than cl100k on English, code and JSON; use the provider's count_tokens API for billing.
+ * - `gemini-*` and anything unknown: o200k_base × 1.0, an estimate.
+ */
+export const encodingFor = (model: string): TokenizerInfo => {
+  const m = model.toLowerCase()
+  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-)/.test(m)) return { encoding: "o200k_base", scale: 1, exact: true }
+  if (/^(gpt-4|gpt-3\.5|text-embedding-|davinci|babbage)/.test(m)) return { encoding: "cl100k_base", scale: 1, exact: true }
+  if (m.startsWith("claude")) return { encoding: "cl100k_base", scale: 1.1, exact: false }
+  return { encoding: "o200k_base", scale: 1, exact: false }
+}
+
+export interface TokenCount {
+  readonly tokens: number
+  /** False when the tokenizer is an estimate or the text was sampled. */
+  readonly exact: boolean
+}
+
+export interface Tokenizer {
+  readonly model: string
+  readonly info: TokenizerInfo
+  count(text: string): TokenCount
+}
+
+export class TokenizerService extends Context.Service<TokenizerService, Tokenizer>()("headroom/Tokenizer") {}
+
+/** Texts up to this many characters are counted whole; longer ones from evenly spaced samples. */
+const EXACT_LIMIT = 1024 * 1024
+const SAMPLES = 32
+const SAMPLE_CHARS = 4096
+
+/** A cheap estimate for decisions on the hot path: about 4 characters per token. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
+
+type Encoder = { encode_ordinary(text: string): { length: number } }
+const encoders = new Map<EncodingName, Encoder>()
+
+const loadEncoder = (name: EncodingName): Encoder => {
+  let encoder = encoders.get(name)
+  if (!encoder) {
+    const tiktoken = createRequire(import.meta.url)("tiktoken") as { get_encoding(n: string): Encoder }
+    encoder = tiktoken.get_encoding(name)
+    encoders.set(name, encoder)
+  }
+  return encoder
+}
+
+const countWith = (encoder: Encoder, text: string): TokenCount => {
+  if (text.length <= EXACT_LIMIT) return { tokens: encoder.encode_ordinary(text).length, exact: true }
+  const stride = Math.floor((text.length - SAMPLE_CHARS) / (SAMPLES - 1))
+  let sampledTokens = 0
+  for (let i = 0; i < SAMPLES; i++) {
+    sampledTokens += encoder.encode_ordinary(text.slice(i * stride, i * stride + SAMPLE_CHARS)).length
+  }
+  return { tokens: Math.round((sampledTokens / (SAMPLES * SAMPLE_CHARS)) * text.length), exact: false }
+}
+
+/** A tokenizer for a model; the encoder loads on the first count. */
+export const make = (model: string): Tokenizer => {
+  const info = encodingFor(model)
+  const cache = new Map<string, TokenCount>()
+  return {
+    model,
+    info,
+    count(text) {
+      const cached = cache.get(text)
+      if (cached) return cached
+      const raw = countWith(loadEncoder(info.encoding), text)
+      const result = { tokens: Math.round(raw.tokens * info.scale), exact: raw.exact && info.exact }
+      if (cache.size >= 256) cache.delete(cache.keys().next().value as string)
+      cache.set(text, result)
+      return result
+    }
+  }
+}
+
+export const layer = (model: string): Layer.Layer<TokenizerService> => Layer.sync(TokenizerService, () => make(model))

@@ -1,0 +1,67 @@
+/**
+ * The crush stage: JSON bytes in, smaller JSON out, the original stored in CCR when anything
+ * changed. As an Effect (`crushBytes`), as a stream stage (`crush`), and as `headroom crush`.
+ *
+ * @example
+ * fromText(json).pipe(crush({ query: "timeout" }), Stream.runCollect)
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import { Config } from "../core/config.ts"
+import { type Compressed, decodeUtf8, unchanged } from "../core/content.ts"
+import { BinaryInput, InvalidJson, type KeyCollision, type StoreUnavailable } from "../core/errors.ts"
+import { keyOf } from "../core/hash.ts"
+import { Store } from "../core/store.ts"
+import { crushText, type CrushResult } from "./crush/crush-text.ts"
+import { collect } from "./input.ts"
+
+export interface CrushOptions {
+  /** Items relevant to this question are kept whole. */
+  readonly query?: string | undefined
+  /** How long the original is kept; defaults to the configured TTL. */
+  readonly ttlMs?: number | undefined
+}
+
+export type CrushError = InvalidJson | BinaryInput | StoreUnavailable | KeyCollision
+
+/**
+ * Crushes JSON bytes. Fails on input that is not JSON text (the CLI reports it) or when the
+ * original cannot be stored; any other failure returns the input unchanged (fail open).
+ */
+export const crushBytes = (
+  input: Uint8Array,
+  options: CrushOptions = {}
+): Effect.Effect<Compressed, CrushError, Store | Config> =>
+  Effect.gen(function*() {
+    const settings = yield* Config
+    const text = decodeUtf8(input)
+    if (text === undefined) return yield* new BinaryInput({ expected: "JSON text" })
+    const key = keyOf(input)
+    let result: CrushResult
+    try {
+      // A byte-order mark is not JSON; the stored original keeps it.
+      const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+      result = crushText(json, { key, query: options.query, minTokens: settings.minTokens })
+    } catch (e) {
+      if (e instanceof InvalidJson) return yield* e
+      return unchanged(input, "crush", "json", `internal error: ${(e as Error).message}`)
+    }
+    if (!result.changed) return unchanged(input, "crush", "json", result.reason ?? "not-smaller")
+    const store = yield* Store
+    yield* store.put(input, options.ttlMs ?? settings.ttlMs)
+    return {
+      output: result.text,
+      stage: "crush",
+      type: "json",
+      key,
+      bytesBefore: input.length,
+      bytesAfter: Buffer.byteLength(result.text, "utf8"),
+      dropped: result.dropped
+    } satisfies Compressed
+  })
+
+/** The stream stage: reads its input to the end, emits one {@link Compressed}. */
+export const crush = (options: CrushOptions = {}) =>
+<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | CrushError, R | Store | Config> =>
+  Stream.fromEffect(Effect.flatMap(collect(input), (bytes) => crushBytes(bytes, options)))

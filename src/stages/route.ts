@@ -1,0 +1,118 @@
+/**
+ * The route stage: what kind of content this is, from the content alone, and which compressor
+ * handles it. Decides from a bounded prefix, so a large input costs no more than a small one.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import type { ContentType } from "../core/content.ts"
+import { collect } from "./input.ts"
+
+/** Bytes of the input that routing looks at. */
+const PREFIX_BYTES = 64 * 1024
+
+const startsWith = (bytes: Uint8Array, sig: ReadonlyArray<number>, offset = 0) =>
+  sig.every((b, i) => bytes[offset + i] === b)
+
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0))
+
+/** Image types by their magic bytes. */
+const imageType = (b: Uint8Array): ContentType | undefined => {
+  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image:png"
+  if (startsWith(b, [0xff, 0xd8, 0xff])) return "image:jpeg"
+  if (startsWith(b, ascii("GIF87a")) || startsWith(b, ascii("GIF89a"))) return "image:gif"
+  if (startsWith(b, ascii("RIFF")) && startsWith(b, ascii("WEBP"), 8)) return "image:webp"
+  if (startsWith(b, ascii("ftypavif"), 4)) return "image:avif"
+  if (startsWith(b, ascii("ftypheic"), 4)) return "image:heic"
+  if (startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])) return "image:tiff"
+  if (startsWith(b, ascii("BM")) && b.length > 26 && b[14]! >= 12 && b[15] === 0) return "image:bmp"
+  return undefined
+}
+
+/** Decodes a prefix as UTF-8, forgiving only a multi-byte character cut at the prefix's end. */
+const textPrefix = (bytes: Uint8Array): string | undefined => {
+  let end = Math.min(bytes.length, PREFIX_BYTES)
+  if (end < bytes.length) while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end))
+  } catch {
+    return undefined
+  }
+}
+
+const share = (lines: ReadonlyArray<string>, test: (line: string) => boolean) =>
+  lines.length === 0 ? 0 : lines.filter(test).length / lines.length
+
+const TIMESTAMP = /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?\d{2}\/\w{3}\/\d{4}|\w{3} [ \d]\d \d{2}:\d{2}:\d{2}|\d{6,8}[ -]\d{6}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}|\[\w{3} \w{3} [ \d]\d)/
+const LEVEL = /\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b/
+const SEARCH_HIT = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}[:-]\d+[:-]/
+
+const LANGUAGES: ReadonlyArray<[string, RegExp]> = [
+  ["python", /^\s*(?:def \w+\(|class \w+[(:]|import \w|from [\w.]+ import|elif |if __name__|@\w+)/],
+  ["typescript", /^\s*(?:(?:export )?(?:interface|type) \w+|(?:export )?(?:const|let|function|class) \w+.*:\s*\w+|import (?:type )?\{[^}]*\} from ['"]|\w+\??: (?:string|number|boolean)\b)/],
+  ["javascript", /^\s*(?:(?:export )?(?:const|let|var|function|class) \w|import .* from ['"]|module\.exports|require\(['"]|\}\);?$|=> \{)/],
+  ["go", /^\s*(?:package \w+|func (?:\(\w+ \*?\w+\) )?\w+\(|import \(|\w+ := |type \w+ struct \{|if err != nil)/],
+  ["rust", /^\s*(?:(?:pub(?:\(crate\))? )?(?:fn|struct|enum|trait|impl|mod|use) |let (?:mut )?\w+|#\[derive|impl<)/],
+  ["java", /^\s*(?:(?:public|private|protected) (?:static )?(?:final )?[\w<>\[\]]+ \w+\s*[({=;]|package [\w.]+;|import (?:static )?[\w.]+;|@Override)/],
+  ["cpp", /^\s*(?:#include [<"]|(?:std::|template ?<|namespace \w+|class \w+ (?:final )?[:{]|#define |#ifndef |(?:const )?\w+(?:::\w+)+\())/]
+]
+
+const codeLanguage = (lines: ReadonlyArray<string>): string | undefined => {
+  let best: string | undefined
+  let bestShare = 0
+  for (const [lang, pattern] of LANGUAGES) {
+    const s = share(lines, (l) => pattern.test(l))
+    if (s > bestShare) [best, bestShare] = [lang, s]
+  }
+  return bestShare >= 0.08 ? best : undefined
+}
+
+/** The content type of some bytes, from a bounded prefix. */
+export const detect = (bytes: Uint8Array): ContentType => {
+  const image = imageType(bytes)
+  if (image) return image
+  const text = textPrefix(bytes)
+  if (text === undefined || text.includes("\u0000")) return "binary"
+  const body = text.replace(/^\uFEFF/, "").trimStart()
+  if (body === "") return "text"
+  const first = body[0]
+  if (first === "{" || first === "[") {
+    const tail = bytes.length <= PREFIX_BYTES ? body.trimEnd() : new TextDecoder().decode(bytes.subarray(-256)).trimEnd()
+    const last = tail[tail.length - 1]
+    if ((first === "{" && last === "}") || (first === "[" && last === "]")) {
+      if (bytes.length > PREFIX_BYTES) return "json"
+      try {
+        JSON.parse(body)
+        return "json"
+      } catch {
+        // not JSON after all: fall through
+      }
+    }
+  }
+  if (/^(?:diff --git |--- \S[^\n]*\n\+\+\+ \S|Index: \S[^\n]*\n====)/m.test(body.slice(0, 4096)) && /^@@ /m.test(body)) return "diff"
+  if (/^<(?:!doctype html|html[\s>]|head[\s>]|body[\s>])/i.test(body)) return "html"
+  const lines = body.split("\n", 400).filter((l) => l.trim() !== "")
+  if (share(lines, (l) => SEARCH_HIT.test(l)) >= 0.6) return "search"
+  if (share(lines, (l) => TIMESTAMP.test(l) || LEVEL.test(l)) >= 0.4) return "log"
+  const lang = codeLanguage(lines)
+  if (lang) return `code:${lang}`
+  return "text"
+}
+
+/** The compressor `compress` uses for a type; undefined where input passes through for now. */
+export const compressorFor = (type: ContentType): string | undefined => type === "json" ? "crush" : undefined
+
+export interface Route {
+  readonly type: ContentType
+  readonly compressor: string | undefined
+  readonly bytes: number
+}
+
+export const routeBytes = (bytes: Uint8Array): Route => {
+  const type = detect(bytes)
+  return { type, compressor: compressorFor(type), bytes: bytes.length }
+}
+
+/** The stream stage: reads its input, emits one {@link Route}. */
+export const route = <E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Route, E, R> =>
+  Stream.fromEffect(Effect.map(collect(input), routeBytes))
