@@ -1,0 +1,57 @@
+/** Shared test helpers: run the real CLI, make throwaway store homes, run stages in memory. */
+import { Effect, Layer } from "effect"
+import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as Config from "../src/core/config.ts"
+import type { Store } from "../src/core/store.ts"
+import * as MemoryStore from "../src/store/memory.ts"
+
+export const ROOT = join(import.meta.dirname, "..")
+export const BIN = join(ROOT, "bin", "headroom")
+export const CORPUS = join(ROOT, "..", "shared", "corpus")
+
+export interface Run {
+  readonly code: number | null
+  readonly stdout: Buffer
+  readonly stderr: string
+}
+
+/** Runs `headroom args…` with stdin, a given HEADROOM_HOME and a timeout of its own. */
+export const headroom = (
+  args: ReadonlyArray<string>,
+  options: { readonly input?: string | Uint8Array; readonly home: string; readonly env?: Record<string, string> }
+): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, HEADROOM_HOME: options.home, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    const out: Array<Buffer> = []
+    const err: Array<Buffer> = []
+    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000)
+    child.stdout.on("data", (d: Buffer) => out.push(d))
+    child.stderr.on("data", (d: Buffer) => err.push(d))
+    child.on("error", reject)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8") })
+    })
+    child.stdin.on("error", () => undefined)
+    child.stdin.end(options.input ?? "")
+  })
+
+/** A fresh directory under the system temp dir (short: the store's socket path must fit). */
+export const tempHome = (): string => mkdtempSync(join(tmpdir(), "hr-"))
+
+export const removeHome = (home: string) => rmSync(home, { recursive: true, force: true })
+
+/** Runs an effect with an in-memory store and default settings. */
+export const runInMemory = <A, E>(
+  effect: Effect.Effect<A, E, Store | Config.Config>,
+  settings: Partial<Config.Settings> = {}
+): Promise<A> =>
+  Effect.runPromise(
+    effect.pipe(Effect.provide(Layer.merge(MemoryStore.layer(), Config.layerWith({ home: "/nonexistent", ...settings }))))
+  )
