@@ -1,1 +1,83 @@
-export {}
+/**
+ * headroom as a plain library: Promise functions over the stages, with the originals kept in
+ * the local LevelDB store (`$HEADROOM_HOME`, default `~/.headroom`) unless told otherwise.
+ * The Effect API is in `headroom/effect`.
+ *
+ * @example
+ * import { crushJson, retrieveOriginal } from "headroom"
+ * const { output, key } = await crushJson(bigApiResponse, { query: "timeout" })
+ * const original = await retrieveOriginal(key!)
+ *
+ * @since 0.1.0
+ */
+import { type Effect, Layer, ManagedRuntime } from "effect"
+import * as Config from "./core/config.ts"
+import type { Compressed, ContentType } from "./core/content.ts"
+import { InvalidArgument } from "./core/errors.ts"
+import type { Store } from "./core/store.ts"
+import { type Retrieved, retrieve, type RetrieveOptions } from "./stages/ccr-get.ts"
+import { ccrPutBytes, type Stored } from "./stages/ccr-put.ts"
+import { compressBytes } from "./stages/compress.ts"
+import { crushBytes } from "./stages/crush.ts"
+import { detect } from "./stages/route.ts"
+import * as LevelStore from "./store/level.ts"
+import * as MemoryStore from "./store/memory.ts"
+
+export type { Compressed, ContentType, Retrieved, RetrieveOptions, Stored }
+export { BinaryInput, InvalidArgument, InvalidJson, InvalidKey, StoreUnavailable, UnknownHash } from "./core/errors.ts"
+
+export interface Options {
+  /** Items relevant to this question are kept whole. */
+  readonly query?: string
+  /** How long the original is kept, e.g. "7d"; defaults to settings. */
+  readonly ttl?: string
+}
+
+type Services = Store | Config.Config
+
+let runtime: ManagedRuntime.ManagedRuntime<Services, unknown> | undefined
+
+/**
+ * Where originals are kept: `"level"` (default, the shared LevelDB store under `$HEADROOM_HOME`)
+ * or `"memory"` (this process only). Call before the first compression.
+ */
+export const useStore = (kind: "level" | "memory", settings: Config.Overrides = {}): void => {
+  void runtime?.dispose()
+  const config = Config.layer(settings)
+  runtime = ManagedRuntime.make(
+    (kind === "memory" ? MemoryStore.layer() : LevelStore.layer).pipe(Layer.provideMerge(config))
+  )
+}
+
+const run = <A, E>(effect: Effect.Effect<A, E, Services>): Promise<A> => {
+  if (!runtime) useStore("level")
+  return runtime!.runPromise(effect)
+}
+
+const ttlOptions = (options: Options) => {
+  if (options.ttl === undefined) return {}
+  const ttlMs = Config.parseDuration(options.ttl)
+  if (ttlMs === undefined) throw new InvalidArgument({ name: "ttl", value: options.ttl, expected: "a duration like 7d, 12h or 30m" })
+  return { ttlMs }
+}
+
+const bytesOf = (input: string | Uint8Array) => typeof input === "string" ? new TextEncoder().encode(input) : input
+
+/** Crushes JSON text; rejects with `InvalidJson` when it is not JSON. */
+export const crushJson = async (input: string | Uint8Array, options: Options = {}): Promise<Compressed> =>
+  run(crushBytes(bytesOf(input), { query: options.query, ...ttlOptions(options) }))
+
+/** Compresses any content with the compressor for its detected type. */
+export const compressText = async (input: string | Uint8Array, options: Options = {}): Promise<Compressed> =>
+  run(compressBytes(bytesOf(input), { query: options.query, ...ttlOptions(options) }))
+
+/** Stores content and returns its marker and key. */
+export const storeOriginal = async (input: string | Uint8Array, options: Pick<Options, "ttl"> = {}): Promise<Stored> =>
+  run(ccrPutBytes(bytesOf(input), ttlOptions(options)))
+
+/** The original behind a key: whole, a line range, or the matches of a query. */
+export const retrieveOriginal = async (key: string, options: RetrieveOptions = {}): Promise<Retrieved> =>
+  run(retrieve(key, options))
+
+/** The content type of some content, from its bytes. */
+export const detectType = (input: string | Uint8Array): ContentType => detect(bytesOf(input))

@@ -64,13 +64,18 @@ export const score = (documents: ReadonlyArray<string>, query: string): Float64A
   return scores
 }
 
-/** Documents with a positive score, best first (ties: earlier first), at most `limit`. */
-export const rank = (documents: ReadonlyArray<string>, query: string, limit = Infinity): Array<Scored> => {
+/**
+ * Documents with a positive score, best first (ties: earlier first), at most `limit`, and only
+ * those scoring at least `relative` × the best score — a document that shares only a word found
+ * everywhere (`req` in `req-7f3a…`) is not a match.
+ */
+export const rank = (documents: ReadonlyArray<string>, query: string, limit = Infinity, relative = 0): Array<Scored> => {
   const scores = score(documents, query)
   const hits: Array<Scored> = []
   scores.forEach((s, index) => {
     if (s > 0) hits.push({ index, score: s })
   })
   hits.sort((a, b) => b.score - a.score || a.index - b.index)
-  return hits.slice(0, limit)
+  const floor = (hits[0]?.score ?? 0) * relative
+  return hits.filter((h) => h.score >= floor).slice(0, limit)
 }

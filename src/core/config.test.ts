@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { removeHome, tempHome } from "../../test/helpers.ts"
-import { defaults, InvalidConfig, parseDuration, parseSize, resolveSettings } from "./config.ts"
+import { defaults, parseDuration, parseSize, resolveSettings } from "./config.ts"
+import { InvalidConfig } from "./errors.ts"
 
 let home: string | undefined
 afterEach(() => home && removeHome(home))

@@ -41,6 +41,8 @@ export interface Retrieved {
 export type RetrieveError = InvalidKey | UnknownHash | StoreUnavailable | InvalidArgument
 
 const DEFAULT_LIMIT = 20
+/** Matches must score at least this share of the best match. */
+const RELATIVE_SCORE = 0.3
 
 /** Splits text into lines that keep their own line endings, so slices rejoin byte for byte. */
 const linesOf = (text: string): Array<string> => text.match(/[^\n]*\n|[^\n]+$/g) ?? []
@@ -96,7 +98,7 @@ const jsonMatches = (root: Json, hasRaw: boolean, query: string, limit: number):
     for (let p = found[b]!.parent; p !== -1; p = found[p]!.parent) if (p === a) return true
     return false
   }
-  for (const hit of rank(texts, query)) {
+  for (const hit of rank(texts, query, Infinity, RELATIVE_SCORE)) {
     if (out.length >= limit) break
     if ([...chosen].some((c) => related(c, hit.index))) continue
     chosen.add(hit.index)
@@ -107,7 +109,7 @@ const jsonMatches = (root: Json, hasRaw: boolean, query: string, limit: number):
 
 const lineMatches = (text: string, query: string, limit: number): Array<Match> => {
   const lines = linesOf(text).map((l) => l.replace(/\r?\n$/, ""))
-  return rank(lines, query, limit).map((h) => ({ at: h.index + 1, text: lines[h.index]!, score: h.score }))
+  return rank(lines, query, limit, RELATIVE_SCORE).map((h) => ({ at: h.index + 1, text: lines[h.index]!, score: h.score }))
 }
 
 /** The original behind a key, whole or in part. */

@@ -45,11 +45,14 @@ const share = (lines: ReadonlyArray<string>, test: (line: string) => boolean) =>
 
 const TIMESTAMP = /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?\d{2}\/\w{3}\/\d{4}|\w{3} [ \d]\d \d{2}:\d{2}:\d{2}|\d{6,8}[ -]\d{6}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}|\[\w{3} \w{3} [ \d]\d)/
 const LEVEL = /\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b/
-const SEARCH_HIT = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}[:-]\d+[:-]/
+// grep -n / rg -n output: `path:12:text` for matches, `path-13-text` for context lines.
+const SEARCH_MATCH = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}:\d+:/
+const SEARCH_CONTEXT = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}-\d+-/
+// Syntax only TypeScript has, to tell it from JavaScript.
+const TYPESCRIPT_ONLY = /^\s*(?:(?:export )?(?:interface|type|enum|declare) \w|import type )|\w\??: (?:string|number|boolean|unknown|void|Promise<|Array<|Record<|readonly )|\) ?: \w+(?:<[^>]*>)? ?(?:\{|=>)|\bas const\b/
 
 const LANGUAGES: ReadonlyArray<[string, RegExp]> = [
   ["python", /^\s*(?:def \w+\(|class \w+[(:]|import \w|from [\w.]+ import|elif |if __name__|@\w+)/],
-  ["typescript", /^\s*(?:(?:export )?(?:interface|type) \w+|(?:export )?(?:const|let|function|class) \w+.*:\s*\w+|import (?:type )?\{[^}]*\} from ['"]|\w+\??: (?:string|number|boolean)\b)/],
   ["javascript", /^\s*(?:(?:export )?(?:const|let|var|function|class) \w|import .* from ['"]|module\.exports|require\(['"]|\}\);?$|=> \{)/],
   ["go", /^\s*(?:package \w+|func (?:\(\w+ \*?\w+\) )?\w+\(|import \(|\w+ := |type \w+ struct \{|if err != nil)/],
   ["rust", /^\s*(?:(?:pub(?:\(crate\))? )?(?:fn|struct|enum|trait|impl|mod|use) |let (?:mut )?\w+|#\[derive|impl<)/],
@@ -64,7 +67,9 @@ const codeLanguage = (lines: ReadonlyArray<string>): string | undefined => {
     const s = share(lines, (l) => pattern.test(l))
     if (s > bestShare) [best, bestShare] = [lang, s]
   }
-  return bestShare >= 0.08 ? best : undefined
+  if (bestShare < 0.08) return undefined
+  if (best === "javascript" && share(lines, (l) => TYPESCRIPT_ONLY.test(l)) >= 0.01) return "typescript"
+  return best
 }
 
 /** The content type of some bytes, from a bounded prefix. */
@@ -92,7 +97,8 @@ export const detect = (bytes: Uint8Array): ContentType => {
   if (/^(?:diff --git |--- \S[^\n]*\n\+\+\+ \S|Index: \S[^\n]*\n====)/m.test(body.slice(0, 4096)) && /^@@ /m.test(body)) return "diff"
   if (/^<(?:!doctype html|html[\s>]|head[\s>]|body[\s>])/i.test(body)) return "html"
   const lines = body.split("\n", 400).filter((l) => l.trim() !== "")
-  if (share(lines, (l) => SEARCH_HIT.test(l)) >= 0.6) return "search"
+  const matches = share(lines, (l) => SEARCH_MATCH.test(l))
+  if (matches >= 0.3 && matches + share(lines, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return "search"
   if (share(lines, (l) => TIMESTAMP.test(l) || LEVEL.test(l)) >= 0.4) return "log"
   const lang = codeLanguage(lines)
   if (lang) return `code:${lang}`

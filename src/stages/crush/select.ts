@@ -285,9 +285,7 @@ export const select = (
   outliers(p).forEach(mark)
   changePoints(p).forEach(mark)
   if (query) {
-    const hits = rank(texts, query, QUERY_KEEP)
-    const top = hits[0]?.score ?? 0
-    for (const h of hits) if (h.score >= 0.5 * top) keep[h.index] = 1
+    for (const h of rank(texts, query, QUERY_KEEP, 0.5)) keep[h.index] = 1
   }
 
   // Coverage: keep, in order, each item that shows a feature not yet shown.

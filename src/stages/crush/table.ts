@@ -80,3 +80,33 @@ export const toTable = (
   body.rows = rows.map((r) => isObject(r) ? varying.map((p) => cell(r, p)) : r)
   return { [TABLE_KEY]: body }
 }
+
+/**
+ * The inverse of {@link toTable} for reading: every table in a value back to an array of objects
+ * (marker strings between rows stay where they are). Dotted column names become nested objects.
+ */
+export const expandTables = (value: Json): Json => {
+  if (Array.isArray(value)) return value.map(expandTables)
+  if (!isObject(value)) return value
+  const body = value[TABLE_KEY]
+  if (isObject(body) && Object.keys(value).length === 1 && Array.isArray(body.columns) && Array.isArray(body.rows)) {
+    const columns = body.columns as Array<string>
+    const constant = isObject(body.constant) ? body.constant : {}
+    return body.rows.map((row) => {
+      if (!Array.isArray(row)) return row
+      const item: Obj = {}
+      const assign = (path: string, v: Json) => {
+        const segments = path.split(".")
+        let target = item
+        for (const s of segments.slice(0, -1)) target = (target[s] ??= {}) as Obj
+        target[segments[segments.length - 1]!] = expandTables(v)
+      }
+      columns.forEach((c, i) => assign(c, row[i]!))
+      for (const [c, v] of Object.entries(constant)) assign(c, v)
+      return item
+    })
+  }
+  const out: Obj = {}
+  for (const k in value) out[k] = expandTables(value[k]!)
+  return out
+}

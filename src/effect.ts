@@ -1,0 +1,31 @@
+/**
+ * The Effect API: every stage as an Effect and as a stream stage, the services they need and
+ * the layers that provide them. `import * as Headroom from "headroom/effect"`.
+ *
+ * @example
+ * import { Effect, Layer, Stream } from "effect"
+ * import { Config, LevelStore, crush, fromText } from "headroom/effect"
+ * const program = fromText(json).pipe(crush({ query: "timeout" }), Stream.runCollect)
+ * Effect.runPromise(program.pipe(Effect.provide(LevelStore.layer.pipe(Layer.provideMerge(Config.layer())))))
+ *
+ * @since 0.1.0
+ */
+export * as Bm25 from "./core/bm25.ts"
+export * as Config from "./core/config.ts"
+export * from "./core/content.ts"
+export * from "./core/errors.ts"
+export { digestOf, isKey, KEY_LENGTH, keyOf } from "./core/hash.ts"
+export * as Json from "./core/json.ts"
+export * as Marker from "./core/marker.ts"
+export { type Entry, Store, type StoreShape, type StoreStats } from "./core/store.ts"
+export * as Tokenizer from "./core/tokenizer.ts"
+export { type Match, retrieve, type RetrieveOptions, type Retrieved } from "./stages/ccr-get.ts"
+export { ccrPut, ccrPutBytes, type Stored } from "./stages/ccr-put.ts"
+export { compress, compressBytes, type CompressOptions } from "./stages/compress.ts"
+export { crush, crushBytes, type CrushOptions } from "./stages/crush.ts"
+export { crushText, type CrushResult } from "./stages/crush/crush-text.ts"
+export { expandTables, TABLE_KEY } from "./stages/crush/table.ts"
+export { collect, fromText } from "./stages/input.ts"
+export { compressorFor, detect, route, routeBytes, type Route } from "./stages/route.ts"
+export * as LevelStore from "./store/level.ts"
+export * as MemoryStore from "./store/memory.ts"

@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { CORPUS } from "../../test/helpers.ts"
+import { detect, routeBytes } from "./route.ts"
+
+const file = (...path: Array<string>) => readFileSync(join(CORPUS, ...path))
+const text = (s: string) => new TextEncoder().encode(s)
+
+describe("route", () => {
+  it.each([
+    [["json", "github-top-repos.json"], "json"],
+    [["json", "npm-view-react.json"], "json"],
+    [["logs", "HDFS_2k.log"], "log"],
+    [["logs", "OpenStack_2k.log"], "log"],
+    [["logs", "Apache_2k.log"], "log"],
+    [["tool-outputs", "grep-export-const.txt"], "search"],
+    [["code", "python", "requests", "models.py"], "code:python"],
+    [["code", "typescript", "got", "index.ts"], "code:typescript"],
+    [["code", "javascript", "express", "response.js"], "code:javascript"],
+    [["code", "go", "gin", "context.go"], "code:go"],
+    [["code", "rust", "json", "de.rs"], "code:rust"],
+    [["code", "java", "gson", "JsonReader.java"], "code:java"],
+    [["code", "cpp", "leveldb", "db_impl.cc"], "code:cpp"],
+    [["html", "std-collections-HashMap.html"], "html"]
+  ])("%j is %s", (path, type) => {
+    expect(detect(file(...path))).toBe(type)
+  })
+
+  it("knows images by their magic bytes, binary by its bytes, and diffs", () => {
+    expect(detect(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))).toBe("image:png")
+    expect(detect(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16]))).toBe("image:jpeg")
+    expect(detect(new Uint8Array([0xc3, 0x28, 0xa0, 0xa1]))).toBe("binary")
+    expect(detect(text("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"))).toBe("diff")
+    expect(detect(text("Just a sentence of prose.\n"))).toBe("text")
+    expect(detect(text(""))).toBe("text")
+    expect(detect(text("{not json"))).not.toBe("json")
+  })
+
+  it("sends JSON to crush and passes the rest through for now", () => {
+    expect(routeBytes(text('{"a":1}'))).toEqual({ type: "json", compressor: "crush", bytes: 7 })
+    expect(routeBytes(file("logs", "HDFS_2k.log")).compressor).toBeUndefined()
+  })
+
+  it("decides a large input from its prefix and end, without parsing all of it", () => {
+    // Invalid in the middle, far past the prefix: a full parse would reject it.
+    const big = text(`[${"1,".repeat(100_000)} oops ${"2,".repeat(100_000)}3]`)
+    expect(detect(big)).toBe("json")
+  })
+})
