@@ -10,7 +10,8 @@ import * as MemoryStore from "../src/store/memory.ts"
 
 export const ROOT = join(import.meta.dirname, "..")
 export const BIN = join(ROOT, "bin", "headroom")
-export const CORPUS = join(ROOT, "..", "shared", "corpus")
+/** Excerpts of the shared corpus, kept in the repository so tests need nothing outside it. */
+export const CORPUS = join(ROOT, "fixtures", "corpus")
 
 export interface Run {
   readonly code: number | null

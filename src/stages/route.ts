@@ -60,7 +60,11 @@ const LANGUAGES: ReadonlyArray<[string, RegExp]> = [
   ["cpp", /^\s*(?:#include [<"]|(?:std::|template ?<|namespace \w+|class \w+ (?:final )?[:{]|#define |#ifndef |(?:const )?\w+(?:::\w+)+\())/]
 ]
 
-const codeLanguage = (lines: ReadonlyArray<string>): string | undefined => {
+// Comment lines say nothing about the language and can fill a file's first hundreds of lines.
+const COMMENT = /^\s*(?:\/\/|\/\*|\*|#(?!include|define|if|endif|pragma|\[|!)|--|<!--)/
+
+const codeLanguage = (allLines: ReadonlyArray<string>): string | undefined => {
+  const lines = allLines.filter((l) => !COMMENT.test(l))
   let best: string | undefined
   let bestShare = 0
   for (const [lang, pattern] of LANGUAGES) {
