@@ -84,13 +84,13 @@ export interface Document {
  * Parses JSON, keeping inexact numbers as {@link RawNumber}; throws {@link InvalidJson} with a
  * line and column, or a RangeError for nesting deeper than the engine's stack.
  */
-export const parse = (text: string): Document => {
+export const parse = (text: string, options: { readonly locate?: boolean } = {}): Document => {
   let value: Json
   try {
     value = JSON.parse(text) as Json
   } catch (e) {
     if (e instanceof RangeError) throw e // nesting deeper than the engine's stack: not a syntax error
-    throw locateError(text)
+    throw options.locate === false ? new InvalidJson({ reason: "not valid JSON", line: 0, column: 0 }) : locateError(text)
   }
   if (!MAYBE_INEXACT.test(text)) return { value, hasRaw: false }
   const inexact = inexactNumbers(text)

@@ -227,7 +227,7 @@ const crushString = (s: string, ctx: Context, depth: number): Json => {
     if ((first === "{" && last === "}") || (first === "[" && last === "]")) {
       let inner: ReturnType<typeof parse> | undefined
       try {
-        inner = parse(s)
+        inner = parse(s, { locate: false })
       } catch {
         inner = undefined
       }

@@ -11,6 +11,8 @@ import { type Json, isObject, numberOf, RawNumber } from "../../core/json.ts"
 export const FLATTEN_DEPTH = 3
 /** Distinct values tracked per field before it is judged high-cardinality. */
 const DISTINCT_CAP = 64
+/** Items that are arrays up to this long are profiled position by position, like table rows. */
+const MAX_ROW_CELLS = 64
 /** Strings longer than this are never categorical values. */
 const CATEGORICAL_MAX_LENGTH = 120
 
@@ -114,6 +116,9 @@ export const profile = (items: ReadonlyArray<Json>): Profile => {
   const walk = (v: Json, path: string, depth: number, i: number) => {
     if (isObject(v) && depth < FLATTEN_DEPTH) {
       for (const k in v) walk(v[k]!, path === "" ? k : `${path}.${k}`, depth + 1, i)
+    } else if (depth === 0 && Array.isArray(v) && v.length <= MAX_ROW_CELLS) {
+      // A row of a table given as arrays ([[id, name, status], …]): each position is a field.
+      v.forEach((cell, c) => walk(cell, `[${c}]`, depth + 1, i))
     } else record(path, v, i)
   }
 

@@ -25,6 +25,8 @@ const ERROR_KEEP = 100
 const OUTLIERS_PER_FIELD = 2
 const CHANGES_PER_FIELD = 3
 const QUERY_KEEP = 10
+/** Fewer items than this are never all an array shows. */
+const MIN_KEEP = 8
 const SUMMARY_FIELDS = 5
 
 const lastSegment = (path: string) => path.slice(path.lastIndexOf(".") + 1)
@@ -301,6 +303,18 @@ export const select = (
     if (columns.some((c, k) => c.ids[i]! >= 0 && seen[k]![c.ids[i]!] === 0)) {
       keep[i] = 1
       show(i)
+    }
+  }
+
+  // Items that are all new (unique names, paths, ids) give coverage nothing to go on: keep an
+  // evenly spaced sample so the array's range stays visible.
+  let count = 0
+  for (let i = 0; i < n; i++) count += keep[i]!
+  for (let s = 1; count < Math.min(n, MIN_KEEP) && s < MIN_KEEP; s++) {
+    const i = Math.round((s * (n - 1)) / MIN_KEEP)
+    if (!keep[i] && !duplicate[i]) {
+      keep[i] = 1
+      count++
     }
   }
 
