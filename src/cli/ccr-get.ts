@@ -7,7 +7,7 @@ import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { InvalidArgument } from "../core/errors.ts"
 import { retrieve } from "../stages/ccr-get.ts"
-import { jsonFlag, printJson, reportErrors, storeLayer, writeStdout } from "./io.ts"
+import { jsonFlag, printJson, reportErrors, servicesLayer, writeStdout } from "./io.ts"
 
 const linesFlag = Flag.String("lines").pipe(
   Flag.withDescription("only lines A to B of the original, exactly as stored, e.g. --lines 120-184"),
@@ -53,7 +53,7 @@ export const ccrGetCommand = Command.make(
       if (got.output !== undefined) return yield* writeStdout(got.output)
       // Matches print like `grep -n`: the line number or JSON path, a colon, the line or item.
       yield* writeStdout(got.matches!.map((m) => `${m.at}:${m.text}\n`).join(""))
-    }).pipe(Effect.provide(storeLayer()), reportErrors("ccr-get"))
+    }).pipe(Effect.provide(servicesLayer()), reportErrors("ccr-get"))
 ).pipe(
   Command.withShortDescription("print an original back: whole, by --lines, or by --query"),
   Command.withDescription(

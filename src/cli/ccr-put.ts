@@ -6,7 +6,7 @@
 import { Effect, Option } from "effect"
 import { Command } from "effect/cli"
 import { ccrPutBytes } from "../stages/ccr-put.ts"
-import { jsonFlag, printJson, readStdin, reportErrors, storeLayer, ttlFlag, writeStdout } from "./io.ts"
+import { jsonFlag, printJson, readStdin, reportErrors, servicesLayer, ttlFlag, writeStdout } from "./io.ts"
 
 export const ccrPutCommand = Command.make("ccr-put", { ttl: ttlFlag, json: jsonFlag }, (flags) =>
   Effect.gen(function*() {
@@ -19,7 +19,7 @@ export const ccrPutCommand = Command.make("ccr-put", { ttl: ttlFlag, json: jsonF
       expiresAt: new Date(stored.expiresAt).toISOString(),
       pinned: stored.pinned
     })
-  }).pipe(Effect.provide(storeLayer({ ttl: Option.getOrUndefined(flags.ttl) })), reportErrors("ccr-put"))).pipe(
+  }).pipe(Effect.provide(servicesLayer({ ttl: Option.getOrUndefined(flags.ttl) })), reportErrors("ccr-put"))).pipe(
     Command.withShortDescription("store stdin and print its marker; pin the markers it holds"),
   Command.withDescription(
       "Store stdin (any bytes) in the local CCR store and print a marker naming its hash. Markers found in the " +

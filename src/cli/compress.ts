@@ -5,11 +5,8 @@
  */
 import { Effect, Option } from "effect"
 import { Command } from "effect/cli"
-import { Config } from "../core/config.ts"
-import * as Tokenizer from "../core/tokenizer.ts"
 import { compressBytes } from "../stages/compress.ts"
-import { jsonFlag, modelFlag, printJson, queryFlag, readStdin, reportErrors, say, statsFlag, storeLayer, ttlFlag, writeStdout } from "./io.ts"
-import { report, summaryLine } from "./report.ts"
+import { jsonFlag, modelFlag, printCompressed, queryFlag, readStdin, reportErrors, statsFlag, servicesLayer, ttlFlag } from "./io.ts"
 
 export const compressCommand = Command.make(
   "compress",
@@ -18,17 +15,9 @@ export const compressCommand = Command.make(
     Effect.gen(function*() {
       const input = yield* readStdin
       const result = yield* compressBytes(input, { query: Option.getOrUndefined(flags.query) })
-      if (!flags.json && !flags.stats) return yield* writeStdout(result.output)
-      const settings = yield* Config
-      const facts = report(result, input, Tokenizer.make(settings.model))
-      if (flags.json) {
-        const output = typeof result.output === "string" ? result.output : new TextDecoder().decode(result.output)
-        return yield* printJson({ ...facts, output })
-      }
-      yield* writeStdout(result.output)
-      yield* say(summaryLine(facts))
+      yield* printCompressed(flags, input, result)
     }).pipe(
-      Effect.provide(storeLayer({ ttl: Option.getOrUndefined(flags.ttl), model: Option.getOrUndefined(flags.model) })),
+      Effect.provide(servicesLayer({ ttl: Option.getOrUndefined(flags.ttl), model: Option.getOrUndefined(flags.model) })),
       reportErrors("compress")
     )
 ).pipe(

@@ -8,6 +8,9 @@
 import { Cause, Effect, Layer, Stdio, Stream } from "effect"
 import { Flag } from "effect/cli"
 import * as Config from "../core/config.ts"
+import type { Compressed } from "../core/content.ts"
+import * as Tokenizer from "../core/tokenizer.ts"
+import { report, summaryLine } from "./report.ts"
 import { isUserError } from "../core/errors.ts"
 import * as LevelStore from "../store/level.ts"
 
@@ -37,9 +40,10 @@ export const modelFlag = Flag.String("model").pipe(
   Flag.optional
 )
 
-/** All of standard input, as bytes. */
+/** All of standard input, as bytes. At a terminal, says first what it is waiting for. */
 export const readStdin: Effect.Effect<Uint8Array, never, Stdio.Stdio> = Effect.gen(function*() {
   const stdio = yield* Stdio.Stdio
+  if (yield* stdio.stdinIsTerminal) yield* say("headroom: reading standard input (end it with Ctrl-D)")
   const chunks = yield* Stream.runCollect(stdio.stdin).pipe(Effect.orDie)
   return chunks.length === 1 ? chunks[0]! : Buffer.concat([...chunks])
 })
@@ -62,12 +66,33 @@ export const say = (line: string): Effect.Effect<void> => Effect.sync(() => void
 export const ttlOf = (ttl: { _tag: "Some"; value: string } | { _tag: "None" }): string | undefined =>
   ttl._tag === "Some" ? ttl.value : undefined
 
+/**
+ * Writes a compression's result: the output itself, or with `--json` one object of figures plus
+ * the output, or with `--stats` the output plus a summary line on stderr. Token counts are made
+ * only when asked for.
+ */
+export const printCompressed = (
+  flags: { readonly json: boolean; readonly stats: boolean },
+  input: Uint8Array,
+  result: Compressed
+): Effect.Effect<void, never, Tokenizer.Tokenizer> =>
+  Effect.gen(function*() {
+    if (!flags.json && !flags.stats) return yield* writeStdout(result.output)
+    const facts = report(result, input, yield* Tokenizer.Tokenizer)
+    if (flags.json) {
+      const output = typeof result.output === "string" ? result.output : new TextDecoder().decode(result.output)
+      return yield* printJson({ ...facts, output })
+    }
+    yield* writeStdout(result.output)
+    yield* say(summaryLine(facts))
+  })
+
 /** Settings from flags, environment and config file, as a layer. */
 export const configLayer = (overrides: Config.Overrides = {}) => Config.layer(overrides)
 
-/** The LevelDB store configured by the settings. */
-export const storeLayer = (overrides: Config.Overrides = {}) =>
-  LevelStore.layer.pipe(Layer.provideMerge(configLayer(overrides)))
+/** What commands need, configured by the settings: the LevelDB store (opened on first use) and the token counter. */
+export const servicesLayer = (overrides: Config.Overrides = {}) =>
+  Layer.merge(LevelStore.layer, Tokenizer.layer).pipe(Layer.provideMerge(configLayer(overrides)))
 
 /** Exit status for bad input or a failed operation (usage errors exit with 2). */
 export const EXIT_FAILURE = 1

@@ -18,12 +18,20 @@ const version = typeof HEADROOM_VERSION === "string" ? HEADROOM_VERSION : "0.0.0
 
 const environment = Object.entries(ENVIRONMENT).map(([name, text]) => `  ${name.padEnd(20)} ${text}`).join("\n")
 
+// effect/cli indents only a description's first line; the others are indented here to match.
+const description = [
+  "Local-first, reversible context compression for AI coding agents. Every original is stored locally",
+  "(CCR) and comes back byte for byte with `headroom ccr-get HASH`. Settings: flags, then environment,",
+  "then $HEADROOM_HOME/config.json.",
+  "",
+  "ENVIRONMENT",
+  ...environment.split("\n"),
+  "",
+  "See `man headroom` for more."
+].join("\n").split("\n").map((line, i) => i === 0 || line === "" ? line : `  ${line}`).join("\n")
+
 export const root = Command.make("headroom").pipe(
-  Command.withDescription(
-    "Local-first, reversible context compression for AI coding agents. Every original is stored locally\n" +
-      "(CCR) and comes back byte for byte with `headroom ccr-get HASH`. Settings: flags, then environment,\n" +
-      `then $HEADROOM_HOME/config.json.\n\nENVIRONMENT\n${environment}\n\nSee man headroom for more.`
-  ),
+  Command.withDescription(description),
   Command.withSubcommands([crushCommand, compressCommand, routeCommand, ccrPutCommand, ccrGetCommand])
 )
 

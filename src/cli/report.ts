@@ -6,7 +6,7 @@
  */
 import { type Compressed, decodeUtf8 } from "../core/content.ts"
 import { formatCount } from "../core/marker.ts"
-import type { Tokenizer } from "../core/tokenizer.ts"
+import type { TokenCounter } from "../core/tokenizer.ts"
 
 const textOf = (output: string | Uint8Array): string | undefined =>
   typeof output === "string" ? output : decodeUtf8(output)
@@ -27,7 +27,7 @@ export interface Report {
   readonly passthrough: string | null
 }
 
-export const report = (c: Compressed, input: Uint8Array, tokenizer: Tokenizer): Report => {
+export const report = (c: Compressed, input: Uint8Array, tokenizer: TokenCounter): Report => {
   const before = textOf(input)
   const after = textOf(c.output)
   const countBefore = before === undefined ? undefined : tokenizer.count(before)

@@ -6,8 +6,9 @@
  *
  * @since 0.1.0
  */
-import { Context, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { createRequire } from "node:module"
+import { Config } from "./config.ts"
 
 export type EncodingName = "o200k_base" | "cl100k_base"
 
@@ -41,13 +42,14 @@ export interface TokenCount {
   readonly exact: boolean
 }
 
-export interface Tokenizer {
+export interface TokenCounter {
   readonly model: string
   readonly info: TokenizerInfo
   count(text: string): TokenCount
 }
 
-export class TokenizerService extends Context.Service<TokenizerService, Tokenizer>()("headroom/Tokenizer") {}
+/** The token counter of the configured model, as a service. */
+export class Tokenizer extends Context.Service<Tokenizer, TokenCounter>()("headroom/Tokenizer") {}
 
 /** Texts up to this many characters are counted whole; longer ones from evenly spaced samples. */
 const EXACT_LIMIT = 1024 * 1024
@@ -81,7 +83,7 @@ const countWith = (encoder: Encoder, text: string): TokenCount => {
 }
 
 /** A tokenizer for a model; the encoder loads on the first count. */
-export const make = (model: string): Tokenizer => {
+export const make = (model: string): TokenCounter => {
   const info = encodingFor(model)
   const cache = new Map<string, TokenCount>()
   return {
@@ -99,4 +101,5 @@ export const make = (model: string): Tokenizer => {
   }
 }
 
-export const layer = (model: string): Layer.Layer<TokenizerService> => Layer.sync(TokenizerService, () => make(model))
+/** The counter for the model in the settings; cheap to provide, as the encoder loads on first use. */
+export const layer: Layer.Layer<Tokenizer, never, Config> = Layer.effect(Tokenizer, Effect.map(Config, (s) => make(s.model)))
