@@ -1,5 +1,5 @@
 /** The real `headroom` command, run as a user would: stdin, stdout, stderr and exit codes. */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
@@ -55,6 +55,13 @@ describe("headroom commands", () => {
     const crushed = execFileSync(BIN, ["ccr-get", /hash=(\w+)/.exec(marker)![1]!], { env: { ...process.env, HEADROOM_HOME: h } })
     const original = execFileSync(BIN, ["ccr-get", /hash=(\w+)/.exec(crushed.toString())![1]!], { env: { ...process.env, HEADROOM_HOME: h } })
     expect(original.toString()).toBe(big)
+    // A reader that stops early is not an error.
+    const head = spawnSync("sh", ["-c", `"${BIN}" ccr-get ${/hash=(\w+)/.exec(crushed.toString())![1]!} | head -c 10`], {
+      env: { ...process.env, HEADROOM_HOME: h },
+      encoding: "utf8"
+    })
+    expect(head.stdout).toBe(big.slice(0, 10))
+    expect(head.stderr).toBe("")
   })
 
   it("gives the same bytes in two processes", async () => {

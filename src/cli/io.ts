@@ -5,14 +5,15 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Layer, Stdio, Stream } from "effect"
+import { Cause, Effect, Layer, Stdio } from "effect"
 import { Flag } from "effect/cli"
 import * as Config from "../core/config.ts"
 import type { Compressed } from "../core/content.ts"
 import * as Tokenizer from "../core/tokenizer.ts"
-import { report, summaryLine } from "./report.ts"
 import { isUserError } from "../core/errors.ts"
+import { collect } from "../stages/input.ts"
 import * as LevelStore from "../store/level.ts"
+import { report, summaryLine } from "./report.ts"
 
 export const jsonFlag = Flag.Boolean("json").pipe(
   Flag.withDescription("print a JSON object for programs instead of the plain output"),
@@ -44,8 +45,7 @@ export const modelFlag = Flag.String("model").pipe(
 export const readStdin: Effect.Effect<Uint8Array, never, Stdio.Stdio> = Effect.gen(function*() {
   const stdio = yield* Stdio.Stdio
   if (yield* stdio.stdinIsTerminal) yield* say("headroom: reading standard input (end it with Ctrl-D)")
-  const chunks = yield* Stream.runCollect(stdio.stdin).pipe(Effect.orDie)
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat([...chunks])
+  return yield* collect(stdio.stdin).pipe(Effect.orDie)
 })
 
 /** Writes to standard output; a closed pipe (`| head`) ends the command quietly. */
@@ -62,9 +62,6 @@ export const printJson = (value: unknown) => writeStdout(`${JSON.stringify(value
 
 /** A line for people, on standard error. */
 export const say = (line: string): Effect.Effect<void> => Effect.sync(() => void process.stderr.write(`${line}\n`))
-
-export const ttlOf = (ttl: { _tag: "Some"; value: string } | { _tag: "None" }): string | undefined =>
-  ttl._tag === "Some" ? ttl.value : undefined
 
 /**
  * Writes a compression's result: the output itself, or with `--json` one object of figures plus

@@ -47,4 +47,11 @@ export const main = (args: ReadonlyArray<string>) =>
     )
   )
 
+// A reader that stops early (`headroom ccr-get … | head`) closes the pipe: end quietly, as
+// Unix tools do, instead of reporting an unhandled EPIPE.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+  throw error
+})
+
 Effect.runFork(main(process.argv.slice(2)))

@@ -35,6 +35,7 @@ describe("route", () => {
     expect(detect(text("Just a sentence of prose.\n"))).toBe("text")
     expect(detect(text(""))).toBe("text")
     expect(detect(text("{not json"))).not.toBe("json")
+    expect(detect(text('{"level":"info","msg":"a"}\n{"level":"warn","msg":"b"}\n'))).toBe("log")
   })
 
   it("sends JSON to crush and passes the rest through for now", () => {

@@ -76,6 +76,19 @@ const codeLanguage = (allLines: ReadonlyArray<string>): string | undefined => {
   return best
 }
 
+/** One JSON value per line (structured logs, transcripts): its first two lines parse on their own. */
+const isJsonLines = (body: string): boolean => {
+  const lines = body.split("\n", 3)
+  if (lines.length < 2 || lines[1]!.trim() === "") return false
+  try {
+    JSON.parse(lines[0]!)
+    JSON.parse(lines[1]!)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** The content type of some bytes, from a bounded prefix. */
 export const detect = (bytes: Uint8Array): ContentType => {
   const image = imageType(bytes)
@@ -86,6 +99,7 @@ export const detect = (bytes: Uint8Array): ContentType => {
   if (body === "") return "text"
   const first = body[0]
   if (first === "{" || first === "[") {
+    if (isJsonLines(body)) return "log"
     const tail = bytes.length <= PREFIX_BYTES ? body.trimEnd() : new TextDecoder().decode(bytes.subarray(-256)).trimEnd()
     const last = tail[tail.length - 1]
     if ((first === "{" && last === "}") || (first === "[" && last === "]")) {
