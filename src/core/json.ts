@@ -22,6 +22,14 @@ export type Json = null | boolean | number | string | RawNumber | Array<Json> | 
 export const isObject = (v: Json | undefined): v is { [key: string]: Json } =>
   typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof RawNumber)
 
+/**
+ * Sets an own property, even one named `__proto__` (a plain assignment would change the
+ * object's prototype instead, and the key would vanish from the output).
+ */
+export const setOwn = (target: { [key: string]: Json }, key: string, value: Json): void => {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 export const numberOf = (v: Json | undefined): number | undefined =>
   typeof v === "number" ? v : v instanceof RawNumber ? v.value : undefined
 

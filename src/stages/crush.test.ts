@@ -73,6 +73,15 @@ describe("crush, lossless first", () => {
     expect(expandTables(JSON.parse(out))).toEqual(items)
   })
 
+  it("keeps a key named __proto__ as data, in tables and objects alike", () => {
+    const items = Array.from({ length: 8 }, (_, i) => JSON.parse(`{"__proto__":"p${i % 2}","id":${i},"kind":"same"}`))
+    const text = JSON.stringify({ list: items, map: JSON.parse('{"__proto__":[1,2],"s":"' + "y".repeat(3000) + '"}') }, null, 2)
+    const out = parse(crushText(text, { key: keyOf(text) }).text).value
+    const expanded = expandTables(out) as { list: Array<object>; map: object }
+    expect(JSON.stringify(expanded.list)).toBe(JSON.stringify(items))
+    expect(Object.keys(expanded.map)).toEqual(["__proto__", "s"])
+  })
+
   it("passes small inputs through and never makes anything longer", () => {
     expect(crush('{"a": 1}')).toMatchObject({ changed: false, reason: "below-threshold" })
     const dense = JSON.stringify(Array.from({ length: 300 }, (_, i) => i * 7919 % 1000))

@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
+import { byteLength } from "../../core/content.ts"
 import { estimateTokens } from "../../core/tokenizer.ts"
-import { isObject, type Json, parse, write } from "../../core/json.ts"
+import { isObject, type Json, parse, setOwn, write } from "../../core/json.ts"
 import { formatCount, render } from "../../core/marker.ts"
 import { select } from "./select.ts"
 import { toTable } from "./table.ts"
@@ -164,7 +165,7 @@ const crushObject = (obj: { [key: string]: Json }, ctx: Context, depth: number):
         if (selection.kept.length < keys.length) {
           const dropped = keys.length - selection.kept.length
           ctx.dropped.keys += dropped
-          const detail = arrayDetail(dropped, keys.length, countGaps(selection.kept, keys.length), undefined)
+          const detail = arrayDetail(dropped, keys.length, countGaps(selection.kept, keys.length), selection.droppedSummary)
           let gapNumber = 0
           const pairs = withGaps<[string, Json]>(
             selection.kept,
@@ -184,7 +185,7 @@ const crushObject = (obj: { [key: string]: Json }, ctx: Context, depth: number):
     const c = crushValue(v, ctx, depth + 1)
     if (c !== v) {
       out ??= { ...obj }
-      out[k] = c
+      setOwn(out, k, c)
     }
   }
   return out ?? obj
@@ -255,8 +256,6 @@ const crushValue = (v: Json, ctx: Context, depth: number): Json => {
   return v
 }
 
-const utf8Length = (s: string) => Buffer.byteLength(s, "utf8")
-
 /**
  * Crushes a JSON text. Throws `InvalidJson` when the text is not JSON; every other outcome is a
  * result, unchanged when crushing would not help (see {@link PassReason}).
@@ -264,8 +263,7 @@ const utf8Length = (s: string) => Buffer.byteLength(s, "utf8")
  * @example crushText(bigArrayJson, { key: keyOf(bigArrayJson) }).text
  */
 export const crushText = (text: string, options: CrushOptions): CrushResult => {
-  const dropped: Dropped = { items: 0, keys: 0, chars: 0 }
-  const unchanged = (reason: PassReason): CrushResult => ({ text, changed: false, dropped, reason })
+  const unchanged = (reason: PassReason): CrushResult => ({ text, changed: false, dropped: { items: 0, keys: 0, chars: 0 }, reason })
   let doc: ReturnType<typeof parse>
   try {
     doc = parse(text)
@@ -274,7 +272,7 @@ export const crushText = (text: string, options: CrushOptions): CrushResult => {
     throw e
   }
   if (estimateTokens(text) < (options.minTokens ?? 0)) return unchanged("below-threshold")
-  const ctx: Context = { key: options.key, query: options.query, hasRaw: doc.hasRaw, dropped }
+  const ctx: Context = { key: options.key, query: options.query, hasRaw: doc.hasRaw, dropped: { items: 0, keys: 0, chars: 0 } }
   let out: string
   try {
     out = write(crushValue(doc.value, ctx, 0), doc.hasRaw)
@@ -282,7 +280,7 @@ export const crushText = (text: string, options: CrushOptions): CrushResult => {
     if (e instanceof RangeError) return unchanged("too-deep")
     throw e
   }
-  if (out === text || utf8Length(out) >= utf8Length(text)) return { ...unchanged("not-smaller"), dropped: { items: 0, keys: 0, chars: 0 } }
-  return { text: out, changed: true, dropped }
+  if (out === text || byteLength(out) >= byteLength(text)) return unchanged("not-smaller")
+  return { text: out, changed: true, dropped: ctx.dropped }
 }
 

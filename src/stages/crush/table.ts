@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { isObject, type Json, write } from "../../core/json.ts"
+import { isObject, type Json, setOwn, write } from "../../core/json.ts"
 import { FLATTEN_DEPTH } from "./profile.ts"
 
 export const TABLE_KEY = "headroom:table"
@@ -72,7 +72,7 @@ export const toTable = (
   for (const path of columns) {
     const name = path.join(".")
     const first = write(cell(objects[0]!, path), hasRaw)
-    if (isConstant(name) && objects.every((o) => write(cell(o, path), hasRaw) === first)) constant[name] = cell(objects[0]!, path)
+    if (isConstant(name) && objects.every((o) => write(cell(o, path), hasRaw) === first)) setOwn(constant, name, cell(objects[0]!, path))
     else varying.push(path)
   }
   const body: Obj = { columns: varying.map((p) => p.join(".")) }
@@ -98,8 +98,11 @@ export const expandTables = (value: Json): Json => {
       const assign = (path: string, v: Json) => {
         const segments = path.split(".")
         let target = item
-        for (const s of segments.slice(0, -1)) target = (target[s] ??= {}) as Obj
-        target[segments[segments.length - 1]!] = expandTables(v)
+        for (const s of segments.slice(0, -1)) {
+          if (!Object.hasOwn(target, s)) setOwn(target, s, {})
+          target = target[s] as Obj
+        }
+        setOwn(target, segments[segments.length - 1]!, expandTables(v))
       }
       columns.forEach((c, i) => assign(c, row[i]!))
       for (const [c, v] of Object.entries(constant)) assign(c, v)
@@ -107,6 +110,6 @@ export const expandTables = (value: Json): Json => {
     })
   }
   const out: Obj = {}
-  for (const k in value) out[k] = expandTables(value[k]!)
+  for (const k in value) setOwn(out, k, expandTables(value[k]!))
   return out
 }
