@@ -40,3 +40,40 @@ describe("exact JSON", () => {
     expect((error as InvalidJson).message).toContain(reason)
   })
 })
+
+describe("which numbers need their text kept", () => {
+  it.each(["1.0", " -0", "[1e5]", '{"a":12345678901234567890}', "[0.10000000000000000001]", '{"x": 2.50}'])(
+    "%s keeps its text",
+    (text) => {
+      expect(parse(text).hasRaw).toBe(true)
+    }
+  )
+  it.each(['{"retries":0,"ts":"2026-11-20T08:00:00.190Z"}', "[0, 1.5, -2, 100]"])("%s needs nothing kept", (text) => {
+    expect(parse(text).hasRaw).toBe(false)
+  })
+})
+
+describe("exact numbers, generated", () => {
+  it("writes every number back exactly as written, whatever its form", async () => {
+    const fc = (await import("fast-check")).default
+    const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""))
+    const lexeme = fc.tuple(
+      fc.boolean(),
+      fc.oneof(fc.constant("0"), fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0, 24)).map(([a, b]) => `${a}${b}`)),
+      fc.option(digits(1, 24), { nil: undefined }),
+      fc.option(fc.tuple(fc.constantFrom("e", "E"), fc.constantFrom("", "+", "-"), fc.integer({ min: 0, max: 400 })), { nil: undefined })
+    ).map(([neg, int, frac, exp]) => `${neg ? "-" : ""}${int}${frac === undefined ? "" : `.${frac}`}${exp ? exp.join("") : ""}`)
+    const space = fc.constantFrom("", " ", "\n", "\t ")
+    const doc = fc.tuple(fc.array(fc.tuple(space, lexeme, space), { minLength: 1, maxLength: 8 }), fc.boolean()).map(([xs, asObject]) =>
+      asObject
+        ? `{${xs.map(([a, x, b], i) => `${a}"k${i}":${a}${x}${b}`).join(",")}}`
+        : xs.length === 1 ? `${xs[0]![0]}${xs[0]![1]}${xs[0]![2]}` : `[${xs.map(([a, x, b]) => `${a}${x}${b}`).join(",")}]`
+    )
+    fc.assert(
+      fc.property(doc, (text) => {
+        expect(stringify(parse(text).value)).toBe(text.replace(/\s+/g, ""))
+      }),
+      { numRuns: 5000 }
+    )
+  })
+})

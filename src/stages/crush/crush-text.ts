@@ -104,6 +104,21 @@ const countGaps = (kept: ReadonlyArray<number>, total: number): number => {
   return next < total ? gaps + 1 : gaps
 }
 
+/** Items measured, evenly spaced, to estimate an array's size without writing all of it. */
+const SIZE_SAMPLE = 64
+
+/** The written size of n items: exact for few, extrapolated from an even sample for many. */
+const estimateSize = (n: number, textOf: (i: number) => string): number => {
+  if (n <= SIZE_SAMPLE) {
+    let size = 0
+    for (let i = 0; i < n; i++) size += textOf(i).length
+    return size
+  }
+  let sampled = 0
+  for (let s = 0; s < SIZE_SAMPLE; s++) sampled += textOf(Math.floor((s * n) / SIZE_SAMPLE)).length
+  return (sampled / SIZE_SAMPLE) * n
+}
+
 const crushArray = (arr: Array<Json>, ctx: Context, depth: number): Json => {
   const n = arr.length
   if (n === 0) return arr
@@ -111,11 +126,9 @@ const crushArray = (arr: Array<Json>, ctx: Context, depth: number): Json => {
   let summary: string | undefined
   let isConstant: (path: string) => boolean = () => true
   if (n >= MIN_ITEMS_TO_DROP) {
-    const texts = arr.map((item) => write(item, ctx.hasRaw))
-    let size = 0
-    for (const t of texts) size += t.length
-    if (size > DROP_CHARS) {
-      const selection = select(arr, texts, ctx.query)
+    const textOf = (i: number) => write(arr[i]!, ctx.hasRaw)
+    if (estimateSize(n, textOf) > DROP_CHARS) {
+      const selection = select(arr, textOf, ctx.query)
       if (selection.kept.length < n) {
         kept = selection.kept
         summary = selection.droppedSummary
@@ -156,12 +169,10 @@ const crushObject = (obj: { [key: string]: Json }, ctx: Context, depth: number):
   if (keys.length >= MAP_MIN_KEYS) {
     const kind = valueKind(obj[keys[0]!]!)
     if (kind !== "null" && keys.every((k) => valueKind(obj[k]!) === kind)) {
-      const texts = keys.map((k) => `${JSON.stringify(k)}:${write(obj[k]!, ctx.hasRaw)}`)
-      let size = 0
-      for (const t of texts) size += t.length
-      if (size > DROP_CHARS) {
+      const textOf = (i: number) => `${JSON.stringify(keys[i])}:${write(obj[keys[i]!]!, ctx.hasRaw)}`
+      if (estimateSize(keys.length, textOf) > DROP_CHARS) {
         const entries: Array<Json> = keys.map((k) => ({ key: k, value: obj[k]! }))
-        const selection = select(entries, texts, ctx.query)
+        const selection = select(entries, textOf, ctx.query)
         if (selection.kept.length < keys.length) {
           const dropped = keys.length - selection.kept.length
           ctx.dropped.keys += dropped

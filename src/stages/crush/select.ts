@@ -250,33 +250,36 @@ const summarize = (p: Profile, keep: Uint8Array): string | undefined => {
   return parts.length > 0 ? parts.join(", ") : undefined
 }
 
+/**
+ * `textOf(i)` is item i as compact JSON; it is asked only for the few items about to be kept
+ * (to keep exact duplicates once) and, with a query, for all of them (to rank them).
+ */
 export const select = (
   items: ReadonlyArray<Json>,
-  texts: ReadonlyArray<string>,
+  textOf: (i: number) => string,
   query: string | undefined
 ): Selection => {
   const n = items.length
   const p = profile(items)
   const keep = new Uint8Array(n)
-  const firstOf = new Map<string, number>()
-  const duplicate = new Uint8Array(n)
-  texts.forEach((t, i) => {
-    if (firstOf.has(t)) duplicate[i] = 1
-    else firstOf.set(t, i)
-  })
+  const keptTexts = new Set<string>()
   const mark = (i: number) => {
-    if (!duplicate[i]) keep[i] = 1
+    if (keep[i]) return
+    const text = textOf(i)
+    if (keptTexts.has(text)) return
+    keptTexts.add(text)
+    keep[i] = 1
   }
 
-  keep[0] = 1
-  keep[n - 1] = 1
+  mark(0)
+  mark(n - 1)
   const { errors, warnings } = errorItems(p)
   if (errors.length <= ERROR_KEEP) errors.forEach(mark)
   else {
     // Very many errors: one of each message template, up to the limit.
     const seen = new Set<string>()
     for (const i of errors) {
-      const t = template(texts[i]!)
+      const t = template(textOf(i))
       if (!seen.has(t) && seen.size < ERROR_KEEP) {
         seen.add(t)
         mark(i)
@@ -287,7 +290,8 @@ export const select = (
   outliers(p).forEach(mark)
   changePoints(p).forEach(mark)
   if (query) {
-    for (const h of rank(texts, query, QUERY_KEEP, 0.5)) keep[h.index] = 1
+    const texts = Array.from({ length: n }, (_, i) => textOf(i))
+    for (const h of rank(texts, query, QUERY_KEEP, 0.5)) mark(h.index)
   }
 
   // Coverage: keep, in order, each item that shows a feature not yet shown.
@@ -298,8 +302,9 @@ export const select = (
     if (id >= 0) seen[k]![id] = 1
   })
   for (let i = 0; i < n; i++) if (keep[i]) show(i)
+  // An item with a feature not yet shown cannot duplicate a kept one, so no text is needed.
   for (let i = 0; i < n; i++) {
-    if (keep[i] || duplicate[i]) continue
+    if (keep[i]) continue
     if (columns.some((c, k) => c.ids[i]! >= 0 && seen[k]![c.ids[i]!] === 0)) {
       keep[i] = 1
       show(i)
@@ -312,9 +317,9 @@ export const select = (
   for (let i = 0; i < n; i++) count += keep[i]!
   for (let s = 1; count < Math.min(n, MIN_KEEP) && s < MIN_KEEP; s++) {
     const i = Math.round((s * (n - 1)) / MIN_KEEP)
-    if (!keep[i] && !duplicate[i]) {
-      keep[i] = 1
-      count++
+    if (!keep[i]) {
+      mark(i)
+      count += keep[i]!
     }
   }
 
