@@ -56,3 +56,32 @@ export const runInMemory = <A, E>(
   Effect.runPromise(
     effect.pipe(Effect.provide(Layer.merge(MemoryStore.layer(), Config.layerWith({ home: "/nonexistent", ...settings }))))
   )
+
+import { Effect as E } from "effect"
+import { lineText, splitLines } from "../src/core/lines.ts"
+import { parseAll } from "../src/core/marker.ts"
+import { Store as StoreService } from "../src/core/store.ts"
+
+/**
+ * Rebuilds an original from a line stage's output: each marker line is replaced by what it
+ * points at — the lines of its own stored original, or (with `lines=A-B`) that range of `whole`.
+ */
+export const reconstruct = (output: Uint8Array, whole?: Uint8Array) =>
+  E.gen(function*() {
+    const store = yield* StoreService
+    const wholeLines = whole ? splitLines(whole) : []
+    const parts: Array<Uint8Array> = []
+    for (const line of splitLines(output)) {
+      const [marker] = parseAll(lineText(line))
+      if (!marker || lineText(line) !== lineText(line).trim() || !lineText(line).startsWith("[")) {
+        parts.push(line)
+        continue
+      }
+      const range = marker.selector?.lines
+      if (range) {
+        const [a, b] = range.split("-").map(Number) as [number, number]
+        parts.push(...wholeLines.slice(a - 1, b))
+      } else parts.push(yield* store.get(marker.key))
+    }
+    return Buffer.concat(parts)
+  })

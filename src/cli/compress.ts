@@ -1,20 +1,43 @@
 /**
- * `headroom compress`: detect the content type of stdin and run its compressor.
+ * `headroom compress`: detect the content type of stdin (or take `--type`) and run its compressor.
  *
  * @since 0.1.0
  */
+import { Effect, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import type { ContentType } from "../core/content.ts"
 import { compressBytes } from "../stages/compress.ts"
-import { compressionCommand } from "./compression-command.ts"
+import { jsonFlag, modelFlag, printCompressed, queryFlag, readStdin, reportErrors, servicesLayer, statsFlag, ttlFlag } from "./io.ts"
 
-export const compressCommand = compressionCommand({
-  name: "compress",
-  short: "detect the content type and run its compressor",
-  description:
-    "Compress stdin with the compressor for its content type (see `headroom route`). JSON goes to crush; " +
-    "types without a compressor yet pass through unchanged.",
-  examples: [
+const TYPES = ["json", "log", "search", "diff", "text"] as const
+
+const typeFlag = Flag.Literals("type", TYPES).pipe(
+  Flag.withDescription("the content type, instead of detecting it (json, log, search, diff, text)"),
+  Flag.optional
+)
+
+export const compressCommand = Command.make(
+  "compress",
+  { query: queryFlag, ttl: ttlFlag, json: jsonFlag, stats: statsFlag, model: modelFlag, type: typeFlag },
+  (flags) =>
+    Effect.gen(function*() {
+      const input = yield* readStdin
+      const type: ContentType | undefined = Option.getOrUndefined(flags.type)
+      const result = yield* compressBytes(input, { query: Option.getOrUndefined(flags.query), type })
+      yield* printCompressed(flags, input, result)
+    }).pipe(
+      Effect.provide(servicesLayer({ ttl: Option.getOrUndefined(flags.ttl), model: Option.getOrUndefined(flags.model) })),
+      reportErrors("compress")
+    )
+).pipe(
+  Command.withShortDescription("detect the content type and run its compressor"),
+  Command.withDescription(
+    "Compress stdin with the compressor for its content type (see `headroom route`): JSON goes to crush, logs " +
+      "to logs, grep/rg results to search, diffs to diff; other types pass through unchanged for now."
+  ),
+  Command.withExamples([
     { command: "cat response.json | headroom compress", description: "compress whatever arrives" },
-    { command: "headroom compress --stats < out.json > small.json", description: "and say how much it saved" }
-  ],
-  run: (input, { query }) => compressBytes(input, { query })
-})
+    { command: "git diff | headroom compress --stats", description: "and say how much it saved" },
+    { command: "headroom compress --type log < build.out", description: "skip detection" }
+  ])
+)

@@ -11,6 +11,9 @@ import { ccrGetCommand } from "./ccr-get.ts"
 import { ccrPutCommand } from "./ccr-put.ts"
 import { compressCommand } from "./compress.ts"
 import { crushCommand } from "./crush.ts"
+import { diffCommand } from "./diff.ts"
+import { logsCommand } from "./logs.ts"
+import { searchCommand } from "./search.ts"
 import { routeCommand } from "./route.ts"
 
 declare const HEADROOM_VERSION: string | undefined
@@ -32,7 +35,16 @@ const description = [
 
 export const root = Command.make("headroom").pipe(
   Command.withDescription(description),
-  Command.withSubcommands([crushCommand, compressCommand, routeCommand, ccrPutCommand, ccrGetCommand])
+  Command.withSubcommands([
+    compressCommand,
+    crushCommand,
+    logsCommand,
+    searchCommand,
+    diffCommand,
+    routeCommand,
+    ccrPutCommand,
+    ccrGetCommand
+  ])
 )
 
 export const main = (args: ReadonlyArray<string>) =>

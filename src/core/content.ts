@@ -75,3 +75,11 @@ export const unchanged = (
   dropped: {},
   passthrough
 })
+
+/**
+ * What a streaming stage emits: output as soon as it is decided, then one `Done` with the
+ * figures of the whole run (its `output` is empty: the output went out in pieces).
+ */
+export type Emitted =
+  | { readonly _tag: "Output"; readonly bytes: Uint8Array }
+  | { readonly _tag: "Done"; readonly result: Compressed }

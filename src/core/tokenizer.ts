@@ -56,8 +56,11 @@ const EXACT_LIMIT = 1024 * 1024
 const SAMPLES = 32
 const SAMPLE_CHARS = 4096
 
-/** A cheap estimate for decisions on the hot path: about 4 characters per token. */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / 4)
+/** About this many characters (or bytes) make a token, for decisions on the hot path. */
+export const BYTES_PER_TOKEN = 4
+
+/** A cheap estimate for decisions on the hot path. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / BYTES_PER_TOKEN)
 
 type Encoder = { encode_ordinary(text: string): { length: number } }
 const encoders = new Map<EncodingName, Encoder>()

@@ -1,27 +1,50 @@
 /**
- * The compress stage: route, then the compressor for the detected type. Types whose compressor
- * has not landed yet pass through unchanged, saying so.
+ * The compress stage: route, then the compressor for the detected type (JSON → crush, logs →
+ * logs, search results → search, diffs → diff). Types whose compressor has not landed yet pass
+ * through unchanged, saying so.
  *
  * @since 0.1.0
  */
 import { Effect, Stream } from "effect"
 import type { Config } from "../core/config.ts"
-import { type Compressed, unchanged } from "../core/content.ts"
+import { type Compressed, type ContentType, unchanged } from "../core/content.ts"
 import type { Store } from "../core/store.ts"
-import { crushBytes, type CrushError, type CrushOptions } from "./crush.ts"
+import { crushBytes, type CrushError } from "./crush.ts"
+import { diffBytes } from "./diff.ts"
 import { collect } from "./input.ts"
-import { routeBytes } from "./route.ts"
+import { logsBytes } from "./logs.ts"
+import { compressorFor, detect } from "./route.ts"
+import { searchBytes } from "./search.ts"
 
-export type CompressOptions = CrushOptions
+export interface CompressOptions {
+  readonly query?: string | undefined
+  readonly ttlMs?: number | undefined
+  /** The content type, when the caller knows better than detection. */
+  readonly type?: ContentType | undefined
+}
 
 export const compressBytes = (
   input: Uint8Array,
   options: CompressOptions = {}
 ): Effect.Effect<Compressed, CrushError, Store | Config> => {
-  const { type, compressor } = routeBytes(input)
-  switch (compressor) {
+  const type = options.type ?? detect(input)
+  switch (compressorFor(type)) {
     case "crush":
-      return crushBytes(input, options)
+      // Detection reads a bounded prefix: a large text that only looked like JSON passes through.
+      return options.type
+        ? crushBytes(input, options)
+        : crushBytes(input, options).pipe(
+          Effect.catchTags({
+            InvalidJson: (e) => Effect.succeed(unchanged(input, "compress", type, `not JSON after all: ${e.message}`)),
+            BinaryInput: () => Effect.succeed(unchanged(input, "compress", type, "not UTF-8 text"))
+          })
+        )
+    case "logs":
+      return logsBytes(input, options)
+    case "search":
+      return searchBytes(input, options)
+    case "diff":
+      return diffBytes(input, options)
     default:
       return Effect.succeed(unchanged(input, "compress", type, `no compressor for ${type} yet`))
   }

@@ -48,6 +48,13 @@ const LEVEL = /\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SE
 // grep -n / rg -n output: `path:12:text` for matches, `path-13-text` for context lines.
 const SEARCH_MATCH = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}:\d+:/
 const SEARCH_CONTEXT = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}-\d+-/
+// grep -r without -n: `dir/file.ext:text` (a path with a directory, so `key: value` does not count).
+const SEARCH_NO_NUMBER = /^(?:\.{0,2}\/)?[\w@.+-]+(?:\/[\w@.+-]+)+\.\w{1,10}:/
+// rg --heading: numbered lines under a line naming the file.
+const HEADING_HIT = /^\d+[:-]/
+// Test runners' per-test and summary lines.
+const TEST_LINE =
+  /^\s*(?:[✓✔✗✘×√]|PASS\b|FAIL\b|ok\s|---\s*(?:PASS|FAIL)|=== RUN|test .* \.\.\. (?:ok|FAILED)|Tests? (?:run|Suites|Files)?:|\d+ (?:passing|failing)|(?:PASSED|FAILED|ERROR)\s+\S+::)/
 // Syntax only TypeScript has, to tell it from JavaScript.
 const TYPESCRIPT_ONLY = /^\s*(?:(?:export )?(?:interface|type|enum|declare) \w|import type )|\w\??: (?:string|number|boolean|unknown|void|Promise<|Array<|Record<|readonly )|\) ?: \w+(?:<[^>]*>)? ?(?:\{|=>)|\bas const\b/
 
@@ -89,6 +96,12 @@ const isJsonLines = (body: string): boolean => {
   }
 }
 
+/** rg --heading output: most lines are numbered hits, and the others name files. */
+const isHeadingSearch = (lines: ReadonlyArray<string>): boolean => {
+  if (lines.length < 2 || HEADING_HIT.test(lines[0]!) || !HEADING_HIT.test(lines[1]!)) return false
+  return share(lines, (l) => HEADING_HIT.test(l)) >= 0.6
+}
+
 /** The content type of some bytes, from a bounded prefix. */
 export const detect = (bytes: Uint8Array): ContentType => {
   const image = imageType(bytes)
@@ -98,6 +111,7 @@ export const detect = (bytes: Uint8Array): ContentType => {
   const body = text.replace(/^\uFEFF/, "").trimStart()
   if (body === "") return "text"
   const first = body[0]
+  if (body.startsWith('{"type":"begin"') || body.startsWith('{"type":"match"')) return "search" // rg --json
   if (first === "{" || first === "[") {
     if (isJsonLines(body)) return "log"
     const tail = bytes.length <= PREFIX_BYTES ? body.trimEnd() : new TextDecoder().decode(bytes.subarray(-256)).trimEnd()
@@ -117,14 +131,19 @@ export const detect = (bytes: Uint8Array): ContentType => {
   const lines = body.split("\n", 400).filter((l) => l.trim() !== "")
   const matches = share(lines, (l) => SEARCH_MATCH.test(l))
   if (matches >= 0.3 && matches + share(lines, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return "search"
+  if (share(lines, (l) => SEARCH_NO_NUMBER.test(l)) >= 0.6) return "search"
+  if (isHeadingSearch(lines)) return "search"
   if (share(lines, (l) => TIMESTAMP.test(l) || LEVEL.test(l)) >= 0.4) return "log"
+  if (share(lines, (l) => TEST_LINE.test(l)) >= 0.2) return "log"
   const lang = codeLanguage(lines)
   if (lang) return `code:${lang}`
   return "text"
 }
 
+const COMPRESSORS: Partial<Record<ContentType, string>> = { json: "crush", log: "logs", search: "search", diff: "diff" }
+
 /** The compressor `compress` uses for a type; undefined where input passes through for now. */
-export const compressorFor = (type: ContentType): string | undefined => type === "json" ? "crush" : undefined
+export const compressorFor = (type: ContentType): string | undefined => COMPRESSORS[type]
 
 export interface Route {
   readonly type: ContentType

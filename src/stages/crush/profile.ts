@@ -144,28 +144,3 @@ export const stdDev = (f: Field): number => {
 /** A field with few distinct values relative to the array's size: each value is a fact to show. */
 export const isCategorical = (f: Field, size: number): boolean =>
   !f.highCardinality && f.distinct.size > 0 && f.distinct.size <= Math.max(6, Math.min(48, Math.round(1.5 * Math.sqrt(size))))
-
-/** Masks what varies between instances of one message template: numbers, hex ids, UUIDs. */
-export const template = (s: string): string => {
-  // Same as s.replace(/[0-9a-f]*[0-9][0-9a-f]*/gi, "#"), several times faster on the hot path.
-  let out = ""
-  let last = 0
-  let i = 0
-  const n = s.length
-  while (i < n) {
-    let c = s.charCodeAt(i)
-    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
-      const start = i
-      let digit = false
-      while (i < n && (((c = s.charCodeAt(i)) >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
-        if (c <= 57) digit = true
-        i++
-      }
-      if (digit) {
-        out += s.slice(last, start) + "#"
-        last = i
-      }
-    } else i++
-  }
-  return last === 0 ? s : out + s.slice(last)
-}

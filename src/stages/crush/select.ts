@@ -9,7 +9,8 @@
  */
 import { rank } from "../../core/bm25.ts"
 import { type Json, numberOf } from "../../core/json.ts"
-import { type Field, isCategorical, mean, type Profile, profile, stdDev, template } from "./profile.ts"
+import { template } from "../../core/template.ts"
+import { type Field, isCategorical, mean, type Profile, profile, stdDev } from "./profile.ts"
 
 export interface Selection {
   /** Indexes of the items kept, ascending. */

@@ -1,0 +1,135 @@
+/**
+ * The logs stage: a true stream. `tail -f app.log | headroom logs` prints each line it shows as
+ * soon as it is decided, in bounded memory. Repeats of a template already shown are folded into
+ * runs; each run is stored in CCR on its own and replaced, where it was, by a marker whose hash
+ * returns exactly those lines (`headroom ccr-get HASH --query TEXT` finds one among them).
+ * A run shorter than its marker is shown as it is, so the output is never longer than the input.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Stream } from "effect"
+import { Config } from "../core/config.ts"
+import { byteLength, type Compressed, type Emitted, unchanged } from "../core/content.ts"
+import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
+import { keyOf } from "../core/hash.ts"
+import { LineSplitter } from "../core/lines.ts"
+import { render } from "../core/marker.ts"
+import { Store } from "../core/store.ts"
+import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { LogCompressor, type LogPiece } from "./logs/log-compressor.ts"
+
+export interface LogsOptions {
+  readonly query?: string | undefined
+  readonly ttlMs?: number | undefined
+}
+
+/** Inputs up to this size are also stored whole, so one hash returns all of it. */
+const WHOLE_LIMIT = 16 * 1024 * 1024
+
+const encoder = new TextEncoder()
+
+const runMarker = (key: string, lines: number, templates: number) =>
+  render({ key, count: lines, unit: "lines", detail: `like lines above (${templates} template${templates === 1 ? "" : "s"})` })
+
+/** The logs stage as a stream of {@link Emitted}: output pieces as they are decided, then `Done`. */
+export const logs = (options: LogsOptions = {}) =>
+<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Emitted, E | StoreUnavailable | KeyCollision, R | Store | Config> =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const store = yield* Store
+      const settings = yield* Config
+      const ttlMs = options.ttlMs ?? settings.ttlMs
+      const splitter = new LineSplitter()
+      const compressor = new LogCompressor({ query: options.query })
+      let whole: Array<Uint8Array> | undefined = []
+      let bytesIn = 0
+      let bytesOut = 0
+      let droppedLines = 0
+
+      /** Turns decided pieces into bytes, storing each run before its marker goes out. */
+      const emit = (pieces: ReadonlyArray<LogPiece>) =>
+        Effect.gen(function*() {
+          const out: Array<Uint8Array> = []
+          for (const piece of pieces) {
+            if (piece.kind === "line") {
+              out.push(piece.line)
+              continue
+            }
+            const runBytes = Buffer.concat(piece.lines as Array<Uint8Array>)
+            const marker = encoder.encode(`${runMarker(keyOf(runBytes), piece.lines.length, piece.templates)}\n`)
+            if (marker.length >= runBytes.length) {
+              out.push(runBytes)
+              continue
+            }
+            yield* store.put(runBytes, ttlMs)
+            droppedLines += piece.lines.length
+            out.push(marker)
+          }
+          const bytes = out.length === 1 ? out[0]! : Buffer.concat(out)
+          bytesOut += bytes.length
+          return bytes.length > 0 ? [{ _tag: "Output", bytes } as const] : []
+        })
+
+      const onChunk = (chunk: Uint8Array) => {
+        bytesIn += chunk.length
+        if (whole !== undefined) {
+          whole.push(chunk)
+          if (bytesIn > WHOLE_LIMIT) whole = undefined // too large to keep whole: runs only
+        }
+        for (const line of splitter.push(chunk)) compressor.push(line)
+        return emit(compressor.take())
+      }
+
+      const onEnd = Effect.gen(function*() {
+        const last = splitter.end()
+        if (last) compressor.push(last)
+        compressor.end()
+        const tail = yield* emit(compressor.take())
+        let key: string | undefined
+        if (whole !== undefined && droppedLines > 0) {
+          const original = Buffer.concat(whole)
+          key = (yield* store.put(original, ttlMs)).key
+        }
+        const result: Compressed = {
+          output: new Uint8Array(0),
+          stage: "logs",
+          type: "log",
+          key,
+          bytesBefore: bytesIn,
+          bytesAfter: bytesOut,
+          dropped: { lines: droppedLines }
+        }
+        return [...tail, { _tag: "Done", result } as const]
+      })
+
+      return input.pipe(
+        Stream.mapEffect(onChunk),
+        Stream.concat(Stream.fromEffect(Effect.suspend(() => onEnd))),
+        Stream.flattenIterable
+      )
+    })
+  )
+
+/** Collects a streaming stage's output into one {@link Compressed}. */
+export const collectEmitted = <E, R>(stream: Stream.Stream<Emitted, E, R>): Effect.Effect<Compressed, E, R> =>
+  Stream.runFold(stream, () => ({ parts: [] as Array<Uint8Array>, result: undefined as Compressed | undefined }), (acc, e) => {
+    if (e._tag === "Output") acc.parts.push(e.bytes)
+    else acc.result = e.result
+    return acc
+  }).pipe(Effect.map(({ parts, result }) => ({ ...result!, output: Buffer.concat(parts) })))
+
+/**
+ * Compresses a whole log. Inputs under the token threshold, and results no smaller than the
+ * input, come back unchanged.
+ */
+export const logsBytes = (
+  input: Uint8Array,
+  options: LogsOptions = {}
+): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
+  Effect.gen(function*() {
+    const settings = yield* Config
+    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "logs", "log", "below-threshold")
+    const result = yield* collectEmitted(Stream.succeed(input).pipe(logs(options)))
+    if (result.dropped.lines === 0 || byteLength(result.output) >= input.length) return unchanged(input, "logs", "log", "not-smaller")
+    return result
+  })
