@@ -17,7 +17,7 @@ afterAll(() => homes.forEach(removeHome))
 const big = logItemsJson(1000)
 
 describe("headroom commands", () => {
-  it.each(["crush", "compress", "route", "ccr-put", "ccr-get"])("%s --help explains itself and exits 0", async (command) => {
+  it.each(["crush", "compress", "logs", "search", "diff", "route", "ccr-put", "ccr-get"])("%s --help explains itself and exits 0", async (command) => {
     const run = await headroom([command, "--help"], { home: home() })
     expect(run.code).toBe(0)
     expect(run.stdout.toString()).toContain(`headroom ${command}`)

@@ -13,10 +13,11 @@ export const diffCommand = compressionCommand({
   description:
     "Compress a unified diff from stdin (git diff, git log -p, diff -u): file and hunk headers and every changed " +
     "line are kept; runs of unchanged context are cut (the hunk split with exact @@ headers); lock files, " +
-    "snapshots and minified files are summarised as counts. The output still applies with git apply.",
+    "snapshots and minified files are summarised as counts; files matching --query are shown whole. The output " +
+    "still applies with git apply.",
   examples: [
     { command: "git diff | headroom diff", description: "a review-sized diff" },
     { command: "git log -p -5 | headroom diff --stats", description: "recent history, with the savings" }
   ],
-  run: (input) => diffBytes(input)
+  run: (input, { query }) => diffBytes(input, { query })
 })

@@ -21,6 +21,8 @@ import { type FileSection, type Hunk, parseDiff } from "./diff/parse.ts"
 import { collect } from "./input.ts"
 
 export interface DiffOptions {
+  /** Files whose path or changed lines contain a word of it are shown whole. */
+  readonly query?: string | undefined
   readonly ttlMs?: number | undefined
 }
 
@@ -127,6 +129,10 @@ export const diffBytes = (
     const key = keyOf(input)
     const out: Array<Uint8Array> = []
     let hidden = 0
+    const words = (options.query ?? "").toLowerCase().split(/\s+/).filter(Boolean)
+    const asked = (file: FileSection) =>
+      words.length > 0 &&
+      [file.path, ...file.hunks.flatMap((h) => h.body.map((i) => texts[i]!))].some((t) => words.some((w) => t.toLowerCase().includes(w)))
     const marker = (from: number, to: number, detail: string) => {
       hidden += to - from
       out.push(encoder.encode(`${render({ key, count: to - from, unit: "lines", detail, selector: { lines: `${from + 1}-${to}` } })}\n`))
@@ -138,6 +144,10 @@ export const diffBytes = (
       }
       const first = block.headers[0]!
       const last = block.hunks.at(-1)?.body.at(-1) ?? block.hunks.at(-1)?.header ?? block.headers.at(-1)!
+      if (asked(block)) {
+        for (let i = first; i <= last; i++) out.push(lines[i]!)
+        continue
+      }
       if (block.hunks.length > 0 && isGenerated(block, texts)) {
         marker(first, last + 1, changeCounts(block, texts))
         continue

@@ -1,0 +1,104 @@
+import { Effect } from "effect"
+import fc from "fast-check"
+import { execFileSync } from "node:child_process"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { CORPUS, reconstruct, ROOT, runInMemory } from "../../test/helpers.ts"
+import { toBytes } from "../core/content.ts"
+import { lineText, splitLines } from "../core/lines.ts"
+import { parseAll } from "../core/marker.ts"
+import * as Tokenizer from "../core/tokenizer.ts"
+import { searchBytes } from "./search.ts"
+import { parseEntries } from "./search/parse.ts"
+
+const tokens = (b: Uint8Array) => Tokenizer.make("gpt-4o").count(new TextDecoder().decode(b)).tokens
+
+/** Compresses, then checks the output rebuilds the input and names every file that matched. */
+const check = async (input: Uint8Array, query?: string) => {
+  const { output, rebuilt } = await runInMemory(Effect.gen(function*() {
+    const c = yield* searchBytes(input, { query })
+    const output = toBytes(c.output)
+    return { output, rebuilt: yield* reconstruct(output, input) }
+  }))
+  expect(Buffer.compare(Buffer.from(rebuilt), Buffer.from(input))).toBe(0)
+  const files = new Set(parseEntries(splitLines(input)).flatMap((e) => e.file && e.kind !== "other" ? [e.file] : []))
+  const text = new TextDecoder().decode(output)
+  for (const file of files) expect(text, file).toContain(file)
+  return output
+}
+
+describe("search on real grep and rg output", () => {
+  it("grep -rn of the effect sources (corpus): every file named, every line kept or behind a marker", async () => {
+    const input = readFileSync(join(CORPUS, "tool-outputs", "grep-export-const.txt"))
+    const output = await check(input)
+    expect(1 - tokens(output) / tokens(input)).toBeGreaterThan(0.8)
+  })
+
+  it("1,000+ matches of grep over node_modules: at least 80% fewer tokens", async () => {
+    const raw = execFileSync("grep", ["-rn", "--include=*.d.ts", "export declare const", join(ROOT, "node_modules", "effect", "dist")], {
+      maxBuffer: 1 << 28,
+      cwd: ROOT
+    })
+    const input = Buffer.from(splitLines(raw).slice(0, 4000).map((l) => Buffer.from(l)).reduce((a, b) => Buffer.concat([a, b])))
+    expect(splitLines(input).length).toBeGreaterThanOrEqual(1000)
+    const output = await check(input)
+    expect(1 - tokens(output) / tokens(input)).toBeGreaterThanOrEqual(0.8)
+  })
+
+  it.each(readdirSync(join(ROOT, "fixtures", "search")))("%s (a real rg/grep format) rebuilds exactly", async (file) => {
+    const input = readFileSync(join(ROOT, "fixtures", "search", file))
+    const entries = parseEntries(splitLines(input))
+    expect(entries.some((e) => e.kind === "match" && e.file?.endsWith(".ts"))).toBe(true)
+    await runInMemory(Effect.gen(function*() {
+      const c = yield* searchBytes(input)
+      expect(Buffer.compare(Buffer.from(yield* reconstruct(toBytes(c.output), input)), input)).toBe(0)
+    }), { minTokens: 0 })
+  })
+
+  it("ranks files and lines by the query", async () => {
+    const lines = Array.from({ length: 600 }, (_, i) => `src/module${i % 60}.ts:${i + 1}:export const value${i} = compute(${i})`)
+    lines[431] = "src/module11.ts:432:export const retryPolicy = backoff(3)"
+    const input = new TextEncoder().encode(lines.join("\n") + "\n")
+    const output = new TextDecoder().decode(await check(input, "retryPolicy backoff"))
+    expect(output.split("\n")).toContain(lines[431])
+  })
+
+  it("folds repeated and near-repeated lines of a file", async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `src/a.ts:${i + 1}:  log.debug("tick ${i}")`)
+    const input = new TextEncoder().encode(lines.join("\n") + "\n")
+    const output = new TextDecoder().decode(await check(input))
+    expect(output.split("\n").filter((l) => l.startsWith("src/a.ts:"))).toHaveLength(1)
+    expect(parseAll(output)[0]).toMatchObject({ count: 299, unit: "lines" })
+  })
+})
+
+describe("search properties", () => {
+  const hit = fc.tuple(
+    fc.constantFrom("src/a.ts", "lib/b.py", "./c/d.go", "e f.txt", "x"),
+    fc.nat(5000),
+    fc.constantFrom(":", "-"),
+    fc.string({ unit: "binary", maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, " "))
+  ).map(([f, n, sep, t]) => `${f}${sep}${n}${sep}${t}`)
+  const output = fc.array(fc.oneof(hit, fc.constant("--"), fc.string().map((s) => s.replace(/[\r\n]/g, ""))), { maxLength: 300 })
+    .map((ls) => new TextEncoder().encode(ls.join("\n")))
+
+  it("rebuilds the input exactly, never longer, deterministic", async () => {
+    await fc.assert(
+      fc.asyncProperty(output, fc.option(fc.string(), { nil: undefined }), async (input, query) => {
+        await runInMemory(Effect.gen(function*() {
+          const a = yield* searchBytes(input, { query })
+          const b = yield* searchBytes(input, { query })
+          expect(Buffer.compare(Buffer.from(toBytes(a.output)), Buffer.from(toBytes(b.output)))).toBe(0)
+          expect(toBytes(a.output).length).toBeLessThanOrEqual(input.length)
+          expect(Buffer.compare(Buffer.from(yield* reconstruct(toBytes(a.output), input)), Buffer.from(input))).toBe(0)
+          for (const line of splitLines(toBytes(a.output))) {
+            const t = lineText(line)
+            if (parseAll(t).length === 0) expect(splitLines(input).map(lineText)).toContain(t)
+          }
+        }), { minTokens: 0 })
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
