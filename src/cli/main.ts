@@ -12,6 +12,7 @@ import { ccrPutCommand } from "./ccr-put.ts"
 import { compressCommand } from "./compress.ts"
 import { crushCommand } from "./crush.ts"
 import { diffCommand } from "./diff.ts"
+import { evalsCommand } from "./evals.ts"
 import { logsCommand } from "./logs.ts"
 import { searchCommand } from "./search.ts"
 import { routeCommand } from "./route.ts"
@@ -43,7 +44,8 @@ export const root = Command.make("headroom").pipe(
     diffCommand,
     routeCommand,
     ccrPutCommand,
-    ccrGetCommand
+    ccrGetCommand,
+    evalsCommand
   ])
 )
 

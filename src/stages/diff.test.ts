@@ -1,9 +1,10 @@
 import { Effect } from "effect"
 import fc from "fast-check"
-import { execFileSync, execSync } from "node:child_process"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { execFileSync } from "node:child_process"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { makeDiffRepo } from "../../fixtures/diff-repo.ts"
 import { removeHome, runInMemory, tempHome } from "../../test/helpers.ts"
 import { toBytes } from "../core/content.ts"
 import { lineText, splitLines } from "../core/lines.ts"
@@ -15,34 +16,11 @@ import { diffBytes } from "./diff.ts"
 const tokens = (b: Uint8Array) => Tokenizer.make("gpt-4o").count(new TextDecoder().decode(b)).tokens
 
 let repo: string
-const git = (args: string) =>
-  execSync(`git -c user.email=t@example.com -c user.name=t -c core.pager=cat ${args}`, { cwd: repo, maxBuffer: 1 << 28 })
+let git: (args: string) => Buffer
 
-/** A repository with a source file edited in a few places and a lock file rewritten. */
 beforeAll(() => {
   repo = tempHome()
-  git("init -q")
-  const source = Array.from({ length: 600 }, (_, i) => `export function step${i}(x: number): number { return x + ${i} } // ${i}`)
-  const lock = (bump: boolean) => ({
-    name: "demo",
-    lockfileVersion: 3,
-    packages: Object.fromEntries(
-      Array.from({ length: 400 }, (_, i) => [`node_modules/dep${i}`, {
-        version: `1.${i}.${bump && i % 3 === 0 ? 1 : 0}`,
-        resolved: `https://registry.npmjs.org/dep${i}/-/dep${i}-1.${i}.0.tgz`,
-        integrity: `sha512-${(i * 7919).toString(36).repeat(8)}`
-      }])
-    )
-  })
-  mkdirSync(join(repo, "src"))
-  writeFileSync(join(repo, "src", "steps.ts"), source.join("\n") + "\n")
-  writeFileSync(join(repo, "package-lock.json"), JSON.stringify(lock(false), null, 2) + "\n")
-  git("add -A")
-  git("commit -qm 'first'")
-  writeFileSync(join(repo, "src", "steps.ts"), source.map((l, i) => i % 75 === 10 ? l.replace("x +", "x * 2 +") : l).join("\n") + "\n")
-  writeFileSync(join(repo, "package-lock.json"), JSON.stringify(lock(true), null, 2) + "\n")
-  git("add -A")
-  git("commit -qm 'second: edit steps, bump deps'")
+  git = makeDiffRepo(repo).git
 })
 afterAll(() => removeHome(repo))
 

@@ -11,9 +11,9 @@ describe("route", () => {
   it.each([
     [["json", "github-top-repos.json"], "json"],
     [["json", "npm-view-react.json"], "json"],
-    [["logs", "HDFS_300.log"], "log"],
-    [["logs", "OpenStack_300.log"], "log"],
-    [["logs", "Apache_300.log"], "log"],
+    [["logs", "HDFS_2k.log"], "log"],
+    [["logs", "OpenStack_2k.log"], "log"],
+    [["logs", "Apache_2k.log"], "log"],
     [["tool-outputs", "grep-export-const.txt"], "search"],
     [["code", "python", "requests", "models.py"], "code:python"],
     [["code", "typescript", "got", "index.ts"], "code:typescript"],
@@ -38,9 +38,22 @@ describe("route", () => {
     expect(detect(text('{"level":"info","msg":"a"}\n{"level":"warn","msg":"b"}\n'))).toBe("log")
   })
 
-  it("sends JSON to crush and passes the rest through for now", () => {
+  it("names the compressor for each type; prose and code pass through for now", () => {
     expect(routeBytes(text('{"a":1}'))).toEqual({ type: "json", compressor: "crush", bytes: 7 })
-    expect(routeBytes(file("logs", "HDFS_300.log")).compressor).toBeUndefined()
+    expect(routeBytes(file("logs", "HDFS_2k.log")).compressor).toBe("logs")
+    expect(routeBytes(file("tool-outputs", "grep-export-const.txt")).compressor).toBe("search")
+    expect(routeBytes(text("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")).compressor).toBe("diff")
+    expect(routeBytes(text("Just a sentence of prose.\n")).compressor).toBeUndefined()
+  })
+
+  it.each(["rg-heading.txt", "rg-json.jsonl", "rg-context.txt", "grep-no-numbers.txt"])("knows %s (real rg/grep output) as search", (name) => {
+    expect(detect(readFileSync(join(CORPUS, "..", "search", name)))).toBe("search")
+  })
+
+  it("knows test-runner output and JSON Lines as logs", () => {
+    const vitest = " ✓ src/a.test.ts (3 tests) 12ms\n ✓ src/b.test.ts (5 tests) 40ms\n × src/c.test.ts > adds\n\n Test Files  1 failed | 2 passed (3)\n      Tests  1 failed | 8 passed (9)\n"
+    expect(detect(text(vitest))).toBe("log")
+    expect(detect(text('{"level":"info","msg":"a"}\n{"level":"warn","msg":"b"}\n'))).toBe("log")
   })
 
   it("decides a large input from its prefix and end, without parsing all of it", () => {

@@ -96,10 +96,10 @@ const isJsonLines = (body: string): boolean => {
   }
 }
 
-/** rg --heading output: most lines are numbered hits, and the others name files. */
+/** rg --heading output: numbered hits under lines that name files, and nothing else. */
 const isHeadingSearch = (lines: ReadonlyArray<string>): boolean => {
   if (lines.length < 2 || HEADING_HIT.test(lines[0]!) || !HEADING_HIT.test(lines[1]!)) return false
-  return share(lines, (l) => HEADING_HIT.test(l)) >= 0.6
+  return share(lines, (l) => HEADING_HIT.test(l) || /^[^\s:]+[/.][^\s:]+$/.test(l)) >= 0.9
 }
 
 /** The content type of some bytes, from a bounded prefix. */
@@ -129,8 +129,10 @@ export const detect = (bytes: Uint8Array): ContentType => {
   if (/^(?:diff --git |--- \S[^\n]*\n\+\+\+ \S|Index: \S[^\n]*\n====)/m.test(body.slice(0, 4096)) && /^@@ /m.test(body)) return "diff"
   if (/^<(?:!doctype html|html[\s>]|head[\s>]|body[\s>])/i.test(body)) return "html"
   const lines = body.split("\n", 400).filter((l) => l.trim() !== "")
-  const matches = share(lines, (l) => SEARCH_MATCH.test(l))
-  if (matches >= 0.3 && matches + share(lines, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return "search"
+  // grep -C puts `--` between groups: neither hit nor evidence against.
+  const hits = lines.filter((l) => l !== "--")
+  const matches = share(hits, (l) => SEARCH_MATCH.test(l))
+  if (matches >= 0.15 && matches + share(hits, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return "search"
   if (share(lines, (l) => SEARCH_NO_NUMBER.test(l)) >= 0.6) return "search"
   if (isHeadingSearch(lines)) return "search"
   if (share(lines, (l) => TIMESTAMP.test(l) || LEVEL.test(l)) >= 0.4) return "log"

@@ -1,0 +1,42 @@
+/**
+ * The evaluation suite, run as a test on the corpus excerpts in the repository: the figures the
+ * logs issue requires hold (loghub: ≥ 90% fewer tokens on average, no template lost, every alert
+ * template shown), and `headroom evals --tier 1 --json` prints every table.
+ */
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { logsSuite } from "../evals/suites/logs.ts"
+import { headroom, removeHome, ROOT, tempHome } from "./helpers.ts"
+
+const corpus = join(ROOT, "fixtures", "corpus")
+const homes: Array<string> = []
+afterAll(() => homes.forEach(removeHome))
+
+describe("evals", () => {
+  it("loghub: ≥ 90% fewer tokens on average, every template shown or recoverable, every alert template shown", async () => {
+    const rows = await logsSuite.run({ corpus, root: ROOT })
+    const systems = rows.filter((r) => r.input !== "average")
+    expect(systems).toHaveLength(8)
+    for (const r of systems) {
+      const [, lost] = /\/(\d+) of/.exec(String(r["templates shown/recoverable/lost"]))!
+      expect(Number(lost), String(r.input)).toBe(0)
+      const [shown, all] = String(r["alert templates shown"]).split("/").map(Number)
+      expect(shown, String(r.input)).toBe(all)
+    }
+    const average = rows.find((r) => r.input === "average")!
+    expect(parseFloat(String(average.reduction))).toBeGreaterThanOrEqual(90)
+  }, 120_000)
+
+  it("headroom evals --tier 1 --json prints a table per content type", async () => {
+    const home = tempHome()
+    homes.push(home)
+    const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home })
+    expect(run.code, run.stderr).toBe(0)
+    const report = JSON.parse(run.stdout.toString())
+    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "search", "diff"])
+    for (const t of report.tables) expect(t.rows.length).toBeGreaterThan(0)
+    const bad = await headroom(["evals", "--tier", "3"], { home })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain("--tier")
+  }, 120_000)
+})
