@@ -18,6 +18,7 @@ import type { Store } from "../src/core/store.ts"
 import { crushBytes } from "../src/stages/crush.ts"
 import { diffBytes } from "../src/stages/diff.ts"
 import { logsBytes } from "../src/stages/logs.ts"
+import { detect } from "../src/stages/route.ts"
 import { searchBytes } from "../src/stages/search.ts"
 import * as MemoryStore from "../src/store/memory.ts"
 import { makeDiffRepo } from "../fixtures/diff-repo.ts"
@@ -98,5 +99,11 @@ if (existsSync(join(corpus, "json"))) {
   for (const file of readdirSync(join(corpus, "json")).filter((f) => f.endsWith(".json")).sort()) {
     bench(`crush: ${file}`, readFileSync(join(corpus, "json", file)), (b) => crushBytes(b), 10)
   }
+}
+// Routing reads a bounded prefix: a megabyte costs what a few kilobytes do.
+for (const [name, input] of [["logs", logMb], ["search", hits], ["JSON", json1mb]] as const) {
+  const bytes = Array.isArray(input) ? oneMegabyte(input) : input as Uint8Array
+  const ms = time(50, () => detect(bytes))
+  rows.push({ case: `route: 1 MB of ${name} → ${detect(bytes)}`, "input MB": (bytes.length / 1e6).toFixed(2), "median ms": ms.toFixed(2) })
 }
 console.table(rows)

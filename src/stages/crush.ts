@@ -14,6 +14,7 @@ import { BinaryInput, InvalidJson, type KeyCollision, type StoreUnavailable } fr
 import { keyOf } from "../core/hash.ts"
 import { Store } from "../core/store.ts"
 import { crushText, type CrushResult } from "./crush/crush-text.ts"
+import { failOpen } from "./fail-open.ts"
 import { collect } from "./input.ts"
 
 export interface CrushOptions {
@@ -45,7 +46,7 @@ export const crushBytes = (
       result = crushText(json, { key, query: options.query, minTokens: settings.minTokens })
     } catch (e) {
       if (e instanceof InvalidJson) return yield* e
-      return unchanged(input, "crush", "json", `internal error: ${(e as Error).message}`)
+      throw e // a defect: failOpen below returns the input
     }
     if (!result.changed) return unchanged(input, "crush", "json", result.reason ?? "not-smaller")
     const store = yield* Store
@@ -59,7 +60,7 @@ export const crushBytes = (
       bytesAfter: Buffer.byteLength(result.text, "utf8"),
       dropped: result.dropped
     } satisfies Compressed
-  })
+  }).pipe(failOpen(input, "crush", "json"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const crush = (options: CrushOptions = {}) =>

@@ -18,6 +18,7 @@ import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
 import { type FileSection, type Hunk, parseDiff } from "./diff/parse.ts"
+import { failOpen } from "./fail-open.ts"
 import { collect } from "./input.ts"
 
 export interface DiffOptions {
@@ -185,7 +186,7 @@ export const diffBytes = (
       bytesAfter: output.length,
       dropped: { lines: hidden }
     } satisfies Compressed
-  })
+  }).pipe(failOpen(input, "diff", "diff"))
 
 export const diff = (options: DiffOptions = {}) =>
 <E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | StoreUnavailable | KeyCollision, R | Store | Config> =>

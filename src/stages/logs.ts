@@ -16,11 +16,14 @@ import { LineSplitter } from "../core/lines.ts"
 import { render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { failOpen } from "./fail-open.ts"
 import { LogCompressor, type LogPiece } from "./logs/log-compressor.ts"
 
 export interface LogsOptions {
   readonly query?: string | undefined
   readonly ttlMs?: number | undefined
+  /** Makes the line compressor; tests pass one that breaks, to see the stage fail open. */
+  readonly makeCompressor?: ((query: string | undefined) => LogCompressor) | undefined
 }
 
 /** Inputs up to this size are also stored whole, so one hash returns all of it. */
@@ -40,14 +43,27 @@ export const logs = (options: LogsOptions = {}) =>
       const settings = yield* Config
       const ttlMs = options.ttlMs ?? settings.ttlMs
       const splitter = new LineSplitter()
-      const compressor = new LogCompressor({ query: options.query })
+      const compressor = options.makeCompressor?.(options.query) ?? new LogCompressor({ query: options.query })
+      // Fail open: if the compressor breaks, what it held and everything after passes through.
+      let broken: string | undefined
+      let lineNumber = 0
+      const push = (line: Uint8Array, raw: Array<Uint8Array>) => {
+        lineNumber++
+        if (broken !== undefined) return void raw.push(line)
+        try {
+          compressor.push(line)
+        } catch (e) {
+          broken = `internal error at line ${lineNumber}: ${e instanceof Error ? e.message : String(e)}; passed through from there`
+          raw.push(...compressor.abandon(), line)
+        }
+      }
       let whole: Array<Uint8Array> | undefined = []
       let bytesIn = 0
       let bytesOut = 0
       let droppedLines = 0
 
       /** Turns decided pieces into bytes, storing each run before its marker goes out. */
-      const emit = (pieces: ReadonlyArray<LogPiece>) =>
+      const emit = (pieces: ReadonlyArray<LogPiece>, raw: ReadonlyArray<Uint8Array> = []) =>
         Effect.gen(function*() {
           const out: Array<Uint8Array> = []
           for (const piece of pieces) {
@@ -65,6 +81,7 @@ export const logs = (options: LogsOptions = {}) =>
             droppedLines += piece.lines.length
             out.push(marker)
           }
+          out.push(...raw)
           const bytes = out.length === 1 ? out[0]! : Buffer.concat(out)
           bytesOut += bytes.length
           return bytes.length > 0 ? [{ _tag: "Output", bytes } as const] : []
@@ -76,15 +93,17 @@ export const logs = (options: LogsOptions = {}) =>
           whole.push(chunk)
           if (bytesIn > WHOLE_LIMIT) whole = undefined // too large to keep whole: runs only
         }
-        for (const line of splitter.push(chunk)) compressor.push(line)
-        return emit(compressor.take())
+        const raw: Array<Uint8Array> = []
+        for (const line of splitter.push(chunk)) push(line, raw)
+        return emit(compressor.take(), raw)
       }
 
       const onEnd = Effect.gen(function*() {
+        const raw: Array<Uint8Array> = []
         const last = splitter.end()
-        if (last) compressor.push(last)
-        compressor.end()
-        const tail = yield* emit(compressor.take())
+        if (last) push(last, raw)
+        if (broken === undefined) compressor.end()
+        const tail = yield* emit(compressor.take(), raw)
         let key: string | undefined
         if (whole !== undefined && droppedLines > 0) {
           const original = Buffer.concat(whole)
@@ -97,7 +116,8 @@ export const logs = (options: LogsOptions = {}) =>
           key,
           bytesBefore: bytesIn,
           bytesAfter: bytesOut,
-          dropped: { lines: droppedLines }
+          dropped: { lines: droppedLines },
+          passthrough: broken
         }
         return [...tail, { _tag: "Done", result } as const]
       })
@@ -130,6 +150,7 @@ export const logsBytes = (
     const settings = yield* Config
     if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "logs", "log", "below-threshold")
     const result = yield* collectEmitted(Stream.succeed(input).pipe(logs(options)))
+    if (result.passthrough !== undefined) return unchanged(input, "logs", "log", result.passthrough)
     if (result.dropped.lines === 0 || byteLength(result.output) >= input.length) return unchanged(input, "logs", "log", "not-smaller")
     return result
-  })
+  }).pipe(failOpen(input, "logs", "log"))

@@ -19,6 +19,7 @@ import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { template } from "../core/template.ts"
 import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { failOpen } from "./fail-open.ts"
 import { collect } from "./input.ts"
 import { type Entry, parseEntries } from "./search/parse.ts"
 
@@ -146,7 +147,7 @@ export const searchBytes = (
       bytesAfter: output.length,
       dropped: { lines: hidden }
     } satisfies Compressed
-  })
+  }).pipe(failOpen(input, "search", "search"))
 
 export const search = (options: SearchOptions = {}) =>
 <E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | StoreUnavailable | KeyCollision, R | Store | Config> =>

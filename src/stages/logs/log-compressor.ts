@@ -125,6 +125,15 @@ export class LogCompressor {
     this.flushRun()
   }
 
+  /** Gives up: the lines held for the current run, to be passed on as they are. */
+  abandon(): Array<Uint8Array> {
+    const lines = this.runLines
+    this.runLines = []
+    this.runTemplates = []
+    this.runBytes = 0
+    return lines
+  }
+
   /** The pieces decided since the last call. */
   take(): Array<LogPiece> {
     const out = this.pieces
