@@ -84,6 +84,20 @@ describe("diff on a repository the test creates", () => {
 })
 
 describe("diff properties", () => {
+  it("never fails on any bytes, nor on diff-shaped garbage", async () => {
+    const shaped = fc.array(fc.oneof(
+      fc.constantFrom("diff --git a/x b/x", "--- a/x", "+++ b/x", "@@ -1,3 +1,3 @@", "@@ -0,0 +1 @@", " ctx", "-old", "+new", "\\ No newline at end of file", "commit abc"),
+      fc.string()
+    ), { maxLength: 200 }).map((ls) => new TextEncoder().encode(ls.join("\n")))
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 3000 }), shaped), async (input) => {
+        const c = await runInMemory(diffBytes(input), { minTokens: 0 })
+        expect(toBytes(c.output).length).toBeLessThanOrEqual(input.length)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
   const fileLines = fc.array(fc.constantFrom("a", "b", "c", "d", "e", "x = 1", "", "  indented"), { minLength: 0, maxLength: 120 })
   const edit = fc.tuple(fileLines, fc.array(fc.tuple(fc.nat(200), fc.constantFrom("add", "del", "change"), fc.string({ maxLength: 12 })), { maxLength: 8 }))
 

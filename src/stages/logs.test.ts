@@ -7,6 +7,7 @@ import { CORPUS, reconstruct, runInMemory } from "../../test/helpers.ts"
 import { toBytes } from "../core/content.ts"
 import { lineText, splitLines } from "../core/lines.ts"
 import { parseAll } from "../core/marker.ts"
+import { retrieve } from "./ccr-get.ts"
 import { collectEmitted, logs, logsBytes } from "./logs.ts"
 import { isAlert } from "./logs/log-compressor.ts"
 
@@ -80,12 +81,16 @@ describe("logs keeps what matters", () => {
     expect(out).toContain(lines[277])
   })
 
-  it("lets ccr-get --query find a hidden line", async () => {
+  it("lets ccr-get --query find a hidden line through its marker", async () => {
     const lines = noise(300)
-    const out = text(toBytes((await runInMemory(logsBytes(encode(lines.join("\n"))))).output))
-    const [marker] = parseAll(out)
-    expect(marker).toMatchObject({ unit: "lines" })
-    expect(marker!.count).toBeGreaterThan(250)
+    const matches = await runInMemory(Effect.gen(function*() {
+      const out = text(toBytes((yield* logsBytes(encode(lines.join("\n")))).output))
+      const [marker] = parseAll(out)
+      expect(marker).toMatchObject({ unit: "lines" })
+      expect(marker!.count).toBeGreaterThan(250)
+      return (yield* retrieve(marker!.key, { query: "seq=137" })).matches!
+    }))
+    expect(matches.map((m) => m.text)).toEqual([lines[137]])
   })
 })
 

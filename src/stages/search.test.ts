@@ -64,6 +64,15 @@ describe("search on real grep and rg output", () => {
     expect(output.split("\n")).toContain(lines[431])
   })
 
+  it("shows the files most relevant to the query whole", async () => {
+    const lines = Array.from({ length: 900 }, (_, i) => `src/m${i % 30}.ts:${i + 1}:export const v${i} = make${i % 7}()`)
+    const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"]
+    for (let k = 0; k < 20; k++) lines[k * 30 + 7] = `src/m7.ts:${k * 30 + 8}:export const ${words[k]} = withRetry(${words[k]}Policy)`
+    const input = new TextEncoder().encode(lines.join("\n") + "\n")
+    const output = new TextDecoder().decode(await check(input, "withRetry"))
+    for (let k = 0; k < 20; k++) expect(output).toContain(lines[k * 30 + 7])
+  })
+
   it("folds repeated and near-repeated lines of a file", async () => {
     const lines = Array.from({ length: 300 }, (_, i) => `src/a.ts:${i + 1}:  log.debug("tick ${i}")`)
     const input = new TextEncoder().encode(lines.join("\n") + "\n")
@@ -74,6 +83,16 @@ describe("search on real grep and rg output", () => {
 })
 
 describe("search properties", () => {
+  it("never fails on any bytes", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), async (input) => {
+        const c = await runInMemory(searchBytes(input), { minTokens: 0 })
+        expect(toBytes(c.output).length).toBeLessThanOrEqual(input.length)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
   const hit = fc.tuple(
     fc.constantFrom("src/a.ts", "lib/b.py", "./c/d.go", "e f.txt", "x"),
     fc.nat(5000),

@@ -3,7 +3,7 @@
  * of a file are shown once; files are ranked against the query (else kept in their order) and
  * the best are shown, a few lines each, within a budget; every other line is behind a marker
  * that names each file it hides with how many of its lines — every file that matched stays
- * named. Kept lines are the input's lines, byte for byte; `ccr-get HASH --lines A-B` returns a
+ * named. With a query, the most relevant files are shown whole. Kept lines are the input's lines, byte for byte; `ccr-get HASH --lines A-B` returns a
  * marker's lines.
  *
  * @since 0.1.0
@@ -57,10 +57,13 @@ const choose = (entries: ReadonlyArray<Entry>, query: string | undefined): Uint8
 
   let order = [...files.values()]
   const lineScore = new Map<number, number>()
+  // Files most relevant to the query are shown whole (repeats still folded), budget allowing.
+  const whole = new Set<FileGroup>()
   if (query) {
     const docs = order.map((f) => `${f.name} ${f.lines.map((i) => entries[i]!.text).join(" ")}`)
     const ranked = rank(docs, query)
     const scored = new Set(ranked.map((r) => r.index))
+    for (const r of ranked) if (r.score >= 0.5 * ranked[0]!.score) whole.add(order[r.index]!)
     order = [...ranked.map((r) => order[r.index]!), ...order.filter((_, i) => !scored.has(i))]
     const matchLines = entries.flatMap((e, i) => e.kind === "match" ? [i] : [])
     for (const r of rank(matchLines.map((i) => entries[i]!.text), query)) lineScore.set(matchLines[r.index]!, r.score)
@@ -75,7 +78,7 @@ const choose = (entries: ReadonlyArray<Entry>, query: string | undefined): Uint8
     const seen = new Set<string>()
     let shown = 0
     for (const i of byRelevance) {
-      if (shown >= PER_FILE || budget <= 0) break
+      if ((shown >= PER_FILE && !whole.has(file)) || budget <= 0) break
       const shape = template(entries[i]!.text.trim())
       if (seen.has(shape)) continue // a repeat or near-repeat of a line already shown
       seen.add(shape)
