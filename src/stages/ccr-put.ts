@@ -5,14 +5,14 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { Config } from "../core/config.ts"
 import { type Compressed, decodeUtf8 } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
 import { referencedKeys, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
-import { collect } from "./input.ts"
+import { wholeInput } from "./input.ts"
 
 export interface Stored extends Compressed {
   readonly key: string
@@ -57,6 +57,4 @@ export const ccrPutBytes = (
     }
   })
 
-export const ccrPut = (options: { readonly ttlMs?: number | undefined } = {}) =>
-<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Stored, E | StoreUnavailable | KeyCollision, R | Store | Config> =>
-  Stream.fromEffect(Effect.flatMap(collect(input), (bytes) => ccrPutBytes(bytes, options)))
+export const ccrPut = (options: { readonly ttlMs?: number | undefined } = {}) => wholeInput((bytes) => ccrPutBytes(bytes, options))

@@ -5,13 +5,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import type { Config } from "../core/config.ts"
 import { type Compressed, type ContentType, unchanged } from "../core/content.ts"
 import type { Store } from "../core/store.ts"
 import { crushBytes, type CrushError } from "./crush.ts"
 import { diffBytes } from "./diff.ts"
-import { collect } from "./input.ts"
+import { wholeInput } from "./input.ts"
 import { logsBytes } from "./logs.ts"
 import { compressorFor, detect } from "./route.ts"
 import { searchBytes } from "./search.ts"
@@ -50,6 +50,4 @@ export const compressBytes = (
   }
 }
 
-export const compress = (options: CompressOptions = {}) =>
-<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | CrushError, R | Store | Config> =>
-  Stream.fromEffect(Effect.flatMap(collect(input), (bytes) => compressBytes(bytes, options)))
+export const compress = (options: CompressOptions = {}) => wholeInput((bytes) => compressBytes(bytes, options))

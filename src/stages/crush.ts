@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { Config } from "../core/config.ts"
 import { type Compressed, decodeUtf8, unchanged } from "../core/content.ts"
 import { BinaryInput, InvalidJson, type KeyCollision, type StoreUnavailable } from "../core/errors.ts"
@@ -15,7 +15,7 @@ import { keyOf } from "../core/hash.ts"
 import { Store } from "../core/store.ts"
 import { crushText, type CrushResult } from "./crush/crush-text.ts"
 import { failOpen } from "./fail-open.ts"
-import { collect } from "./input.ts"
+import { wholeInput } from "./input.ts"
 
 export interface CrushOptions {
   /** Items relevant to this question are kept whole. */
@@ -63,6 +63,4 @@ export const crushBytes = (
   }).pipe(failOpen(input, "crush", "json"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
-export const crush = (options: CrushOptions = {}) =>
-<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | CrushError, R | Store | Config> =>
-  Stream.fromEffect(Effect.flatMap(collect(input), (bytes) => crushBytes(bytes, options)))
+export const crush = (options: CrushOptions = {}) => wholeInput((bytes) => crushBytes(bytes, options))

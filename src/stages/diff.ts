@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { Config } from "../core/config.ts"
 import { type Compressed, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
@@ -19,7 +19,8 @@ import { Store } from "../core/store.ts"
 import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
 import { type FileSection, type Hunk, parseDiff } from "./diff/parse.ts"
 import { failOpen } from "./fail-open.ts"
-import { collect } from "./input.ts"
+import { wholeInput } from "./input.ts"
+import { finishLines } from "./result.ts"
 
 export interface DiffOptions {
   /** Files whose path or changed lines contain a word of it are shown whole. */
@@ -173,21 +174,8 @@ export const diffBytes = (
       }
       if (block.hunks.length === 0) for (const i of block.headers) out.push(lines[i]!)
     }
-    if (hidden === 0) return unchanged(input, "diff", "diff", "not-smaller")
-    const output = Buffer.concat(out)
-    if (output.length >= input.length) return unchanged(input, "diff", "diff", "not-smaller")
-    yield* (yield* Store).put(input, options.ttlMs ?? settings.ttlMs)
-    return {
-      output,
-      stage: "diff",
-      type: "diff",
-      key,
-      bytesBefore: input.length,
-      bytesAfter: output.length,
-      dropped: { lines: hidden }
-    } satisfies Compressed
+    return yield* finishLines(input, "diff", "diff", out, hidden, options.ttlMs ?? settings.ttlMs)
   }).pipe(failOpen(input, "diff", "diff"))
 
-export const diff = (options: DiffOptions = {}) =>
-<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | StoreUnavailable | KeyCollision, R | Store | Config> =>
-  Stream.fromEffect(Effect.flatMap(collect(input), (bytes) => diffBytes(bytes, options)))
+/** The stream stage: reads its input to the end, emits one {@link Compressed}. */
+export const diff = (options: DiffOptions = {}) => wholeInput((bytes) => diffBytes(bytes, options))

@@ -16,3 +16,11 @@ const encoder = new TextEncoder()
 
 /** A byte stream of one text, for tests and for composing stages in TypeScript. */
 export const fromText = (text: string): Stream.Stream<Uint8Array> => Stream.succeed(encoder.encode(text))
+
+/**
+ * A stream stage from an Effect over the whole input: reads the stream to the end, emits one
+ * result. Stages that must see all of their input (crush, search, diff…) are built this way.
+ */
+export const wholeInput = <A, E2, R2>(f: (bytes: Uint8Array) => Effect.Effect<A, E2, R2>) =>
+<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<A, E | E2, R | R2> =>
+  Stream.fromEffect(Effect.flatMap(collect(input), f))

@@ -4,9 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import type { ContentType } from "../core/content.ts"
-import { collect } from "./input.ts"
+import { wholeInput } from "./input.ts"
 
 /** Bytes of the input that routing looks at. */
 const PREFIX_BYTES = 64 * 1024
@@ -159,5 +159,4 @@ export const routeBytes = (bytes: Uint8Array): Route => {
 }
 
 /** The stream stage: reads its input, emits one {@link Route}. */
-export const route = <E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Route, E, R> =>
-  Stream.fromEffect(Effect.map(collect(input), routeBytes))
+export const route = wholeInput((bytes) => Effect.succeed(routeBytes(bytes)))

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import { rank } from "../core/bm25.ts"
 import { Config } from "../core/config.ts"
 import { type Compressed, unchanged } from "../core/content.ts"
@@ -20,7 +20,8 @@ import { Store } from "../core/store.ts"
 import { template } from "../core/template.ts"
 import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
-import { collect } from "./input.ts"
+import { wholeInput } from "./input.ts"
+import { finishLines } from "./result.ts"
 import { type Entry, parseEntries } from "./search/parse.ts"
 
 export interface SearchOptions {
@@ -137,21 +138,8 @@ export const searchBytes = (
       } else out.push(...lines.slice(i, j))
       i = j
     }
-    if (hidden === 0) return unchanged(input, "search", "search", "not-smaller")
-    const output = Buffer.concat(out)
-    if (output.length >= input.length) return unchanged(input, "search", "search", "not-smaller")
-    yield* (yield* Store).put(input, options.ttlMs ?? settings.ttlMs)
-    return {
-      output,
-      stage: "search",
-      type: "search",
-      key,
-      bytesBefore: input.length,
-      bytesAfter: output.length,
-      dropped: { lines: hidden }
-    } satisfies Compressed
+    return yield* finishLines(input, "search", "search", out, hidden, options.ttlMs ?? settings.ttlMs)
   }).pipe(failOpen(input, "search", "search"))
 
-export const search = (options: SearchOptions = {}) =>
-<E, R>(input: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Compressed, E | StoreUnavailable | KeyCollision, R | Store | Config> =>
-  Stream.fromEffect(Effect.flatMap(collect(input), (bytes) => searchBytes(bytes, options)))
+/** The stream stage: reads its input to the end, emits one {@link Compressed}. */
+export const search = (options: SearchOptions = {}) => wholeInput((bytes) => searchBytes(bytes, options))
