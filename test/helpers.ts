@@ -72,8 +72,10 @@ export const reconstruct = (output: Uint8Array, whole?: Uint8Array) =>
     const wholeLines = whole ? splitLines(whole) : []
     const parts: Array<Uint8Array> = []
     for (const line of splitLines(output)) {
-      const [marker] = parseAll(lineText(line))
-      if (!marker || lineText(line) !== lineText(line).trim() || !lineText(line).startsWith("[")) {
+      // A marker line: the marker alone, or wrapped as code needs it (`/* … */`, `# …`, `...  # …`).
+      const bare = lineText(line).trim().replace(/^(?:\/\* |\/\/ |# |\.\.\.  # )/, "").replace(/ \*\/$/, "")
+      const [marker] = parseAll(bare)
+      if (!marker || !bare.startsWith("[") || !bare.endsWith("]")) {
         parts.push(line)
         continue
       }

@@ -22,7 +22,7 @@ describe("route", () => {
     [["code", "rust", "json", "de.rs"], "code:rust"],
     [["code", "java", "gson", "JsonReader.java"], "code:java"],
     [["code", "cpp", "leveldb", "db_impl.cc"], "code:cpp"],
-    [["html", "std-collections-HashMap.head.html"], "html"]
+    [["html", "std-collections-HashMap.html"], "html"]
   ])("%j is %s", (path, type) => {
     expect(detect(file(...path))).toBe(type)
   })

@@ -1,0 +1,50 @@
+/**
+ * tree-sitter, through its WebAssembly build: no compiler at install time, the grammars' own
+ * .wasm files. Loaded on first use and kept for the life of the process.
+ *
+ * @since 0.1.0
+ */
+import { createRequire } from "node:module"
+import { dirname, join } from "node:path"
+import type { Language as TSLanguage, Parser as TSParser, Query as TSQuery } from "web-tree-sitter"
+import { LANGUAGES, type LanguageName } from "./languages.ts"
+
+export interface Loaded {
+  readonly parser: TSParser
+  readonly functions: TSQuery
+  readonly comments: TSQuery
+  readonly docstrings: TSQuery | undefined
+}
+
+const require_ = createRequire(import.meta.url)
+let runtime: Promise<typeof import("web-tree-sitter")> | undefined
+const loaded = new Map<LanguageName, Promise<Loaded>>()
+
+const init = () =>
+  runtime ??= import("web-tree-sitter").then(async (ts) => {
+    await ts.Parser.init()
+    return ts
+  })
+
+/** A parser and the queries of a language, ready to use. */
+export const load = (name: LanguageName): Promise<Loaded> => {
+  let entry = loaded.get(name)
+  if (!entry) {
+    entry = init().then(async (ts) => {
+      const spec = LANGUAGES[name]
+      const [pkg, wasm] = spec.grammar
+      const language: TSLanguage = await ts.Language.load(join(dirname(require_.resolve(`${pkg}/package.json`)), wasm))
+      const parser = new ts.Parser()
+      parser.setLanguage(language)
+      const comments = spec.comments.map((c) => `(${c}) @comment`).join("\n")
+      return {
+        parser,
+        functions: new ts.Query(language, spec.functions),
+        comments: new ts.Query(language, comments),
+        docstrings: spec.docstrings ? new ts.Query(language, spec.docstrings) : undefined
+      }
+    })
+    loaded.set(name, entry)
+  }
+  return entry
+}
