@@ -21,6 +21,8 @@ export interface Settings {
   readonly model: string
   /** Inputs estimated below this many tokens pass through unchanged. */
   readonly minTokens: number
+  /** A local token-classification model directory for kompress; the statistical scorer when unset. */
+  readonly kompressModel?: string | undefined
 }
 
 export const defaults = {
@@ -36,7 +38,8 @@ export const ENVIRONMENT = {
   HEADROOM_TTL: "how long originals are kept, e.g. 7d, 12h, 30m (default 7d)",
   HEADROOM_STORE_MAX: "store size cap, e.g. 1GB, 512MB (default 1GB)",
   HEADROOM_MODEL: "model whose tokenizer counts tokens (default gpt-4o)",
-  HEADROOM_MIN_TOKENS: "inputs below this many tokens pass through (default 200)"
+  HEADROOM_MIN_TOKENS: "inputs below this many tokens pass through (default 200)",
+  HEADROOM_KOMPRESS_MODEL: "local model directory for kompress (default: none, the statistical scorer)"
 } as const
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
@@ -134,7 +137,8 @@ export const resolveSettings = (overrides: Overrides = {}, env: Env = process.en
     model: pick("model", overrides.model, "HEADROOM_MODEL", "model", (s) => s.trim() || undefined, "a model name") ??
       defaults.model,
     minTokens: pick("min-tokens", undefined, "HEADROOM_MIN_TOKENS", "minTokens", parsePositiveInt, "a whole number") ??
-      defaults.minTokens
+      defaults.minTokens,
+    kompressModel: pick("kompress-model", undefined, "HEADROOM_KOMPRESS_MODEL", "kompressModel", (s) => s.trim() || undefined, "a directory")
   }
 }
 

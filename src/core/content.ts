@@ -23,6 +23,7 @@ export interface Dropped {
   readonly keys?: number
   readonly lines?: number
   readonly chars?: number
+  readonly words?: number
 }
 
 export interface Compressed {

@@ -76,6 +76,15 @@ export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidC
   }
 }
 
+export class ModelUnavailable extends Schema.TaggedError<ModelUnavailable>()("ModelUnavailable", {
+  location: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `cannot load the kompress model at ${this.location}: ${this.reason}`
+  }
+}
+
 export type StoreError = StoreUnavailable | KeyCollision
 
 /** Errors a command reports as one line on stderr with exit code 1. */
@@ -88,6 +97,7 @@ export type UserError =
   | KeyCollision
   | InvalidArgument
   | InvalidConfig
+  | ModelUnavailable
 
 const USER_ERROR_TAGS = new Set([
   "InvalidJson",
@@ -97,7 +107,8 @@ const USER_ERROR_TAGS = new Set([
   "StoreUnavailable",
   "KeyCollision",
   "InvalidArgument",
-  "InvalidConfig"
+  "InvalidConfig",
+  "ModelUnavailable"
 ])
 
 export const isUserError = (u: unknown): u is UserError =>

@@ -15,7 +15,7 @@
  */
 import { KEY_LENGTH } from "./hash.ts"
 
-export type MarkerUnit = "items" | "lines" | "chars" | "bytes" | "keys"
+export type MarkerUnit = "items" | "lines" | "chars" | "bytes" | "keys" | "words"
 
 export interface Marker {
   readonly count: number
@@ -52,7 +52,7 @@ export const render = (marker: Marker): string => {
 }
 
 const MARKER_PATTERN = new RegExp(
-  String.raw`\[(\d{1,3}(?:,\d{3})*) (item|line|char|byte|key)s? not shown(?:; ([^\]·]*))? · ` +
+  String.raw`\[(\d{1,3}(?:,\d{3})*) (item|line|char|byte|key|word)s? not shown(?:; ([^\]·]*))? · ` +
     `${RETRIEVE_TOOL} hash=([0-9a-f]{${KEY_LENGTH}})((?: [a-z]+=[^\\s\\]]+)*)\\]`,
   "g"
 )

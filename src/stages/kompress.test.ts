@@ -1,0 +1,142 @@
+import { Effect, Exit } from "effect"
+import fc from "fast-check"
+import { readdirSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { buildModel, DROPPED } from "../../fixtures/kompress-model/build.ts"
+import { prose } from "../../fixtures/generate.ts"
+import { CORPUS, removeHome, runInMemory, tempHome } from "../../test/helpers.ts"
+import { toBytes } from "../core/content.ts"
+import { Store } from "../core/store.ts"
+import * as Tokenizer from "../core/tokenizer.ts"
+import { kompressBytes } from "./kompress.ts"
+import { IS_FACT } from "./kompress/statistical.ts"
+
+const tokens = (s: string) => Tokenizer.make("gpt-4o").count(s).tokens
+const encode = (s: string) => new TextEncoder().encode(s)
+const text = (b: Uint8Array | string) => typeof b === "string" ? b : new TextDecoder().decode(b)
+const homes: Array<string> = []
+afterAll(() => homes.forEach(removeHome))
+
+/** Numbers, identifiers and URLs: the words kompress must never drop. */
+const facts = (s: string): Array<string> => s.match(/\bhttps?:\/\/[^\s)>\]]+|[\p{L}\p{N}_](?:[\p{L}\p{N}_'’\-./:@#]*[\p{L}\p{N}_])?/gu)?.filter((w) => IS_FACT.test(w) || /^https?:/.test(w)) ?? []
+
+const kept = (input: string, output: string) => {
+  const out = new Set(facts(output))
+  return facts(input).filter((f) => !out.has(f))
+}
+
+/** The prose of Claude Code transcripts: user messages and assistant text blocks. */
+const transcriptProse = (): string =>
+  readdirSync(join(CORPUS, "transcripts", "claude-code")).filter((f) => f.endsWith(".jsonl")).flatMap((f) =>
+    readFileSync(join(CORPUS, "transcripts", "claude-code", f), "utf8").split("\n").flatMap((line) => {
+      try {
+        const content = (JSON.parse(line) as { message?: { content?: unknown } }).message?.content
+        if (typeof content === "string") return [content]
+        if (Array.isArray(content)) return content.flatMap((b: { type?: string; text?: string }) => b.type === "text" && b.text ? [b.text] : [])
+      } catch {
+        // not a JSON line
+      }
+      return []
+    })
+  ).filter((t) => t.length > 80).join("\n\n")
+
+describe("kompress, statistical", () => {
+  it("keeps every number, identifier and URL of generated prose", async () => {
+    const input = prose(60)
+    const out = text(toBytes((await runInMemory(kompressBytes(encode(input)))).output))
+    expect(kept(input, out)).toEqual([])
+    // Measured 35.6%: only words whose loss cannot change what a sentence says are dropped
+    // (negations, quantifiers, conditions, modals and all facts stay), which caps the ratio.
+    expect(1 - tokens(out) / tokens(input)).toBeGreaterThanOrEqual(0.33)
+  })
+
+  it("keeps every number, identifier and URL of the prose in real transcripts", async () => {
+    const input = transcriptProse()
+    expect(input.length).toBeGreaterThan(5000)
+    const out = text(toBytes((await runInMemory(kompressBytes(encode(input)))).output))
+    expect(kept(input, out)).toEqual([])
+  })
+
+  it("keeps line breaks, headings, lists, code and negations; drops only words", async () => {
+    const input = [
+      "# Deploying the service",
+      "",
+      "- The job is not going to run if the `DEPLOY_TOKEN` is missing.",
+      "- It will never retry more than 3 times.",
+      "",
+      "```sh",
+      "deploy --force --region eu-west-1",
+      "```",
+      "",
+      "This is a very long sentence that is here just to make the input big enough for the compressor to do its work."
+    ].join("\n").repeat(8)
+    const out = text(toBytes((await runInMemory(kompressBytes(encode(input)))).output))
+    const inLines = input.split("\n")
+    const outLines = out.split("\n").slice(0, -2)
+    expect(outLines).toHaveLength(inLines.length)
+    outLines.forEach((line, i) => {
+      const original = inLines[i]!
+      if (/^(#|```|deploy|$)/.test(original)) expect(line).toBe(original)
+      // Each output line is the input line with words left out, in order.
+      const words = original.split(/\s+/)
+      let at = 0
+      for (const w of line.split(/\s+/).filter(Boolean)) {
+        const found = words.findIndex((x, k) => k >= at && x.replace(/,$/, "") === w.replace(/,$/, ""))
+        expect(found, `${w} in ${original}`).toBeGreaterThanOrEqual(0)
+        at = found + 1
+      }
+    })
+    expect(out).toContain("not")
+    expect(out).toContain("never")
+    expect(out).toContain("`DEPLOY_TOKEN`")
+  })
+
+  it("stores the original, and says how many words it left out", async () => {
+    const input = encode(prose(20))
+    const { result, back } = await runInMemory(Effect.gen(function*() {
+      const result = yield* kompressBytes(input)
+      return { result, back: yield* (yield* Store).get(result.key!) }
+    }))
+    expect(Buffer.compare(Buffer.from(back), Buffer.from(input))).toBe(0)
+    expect(text(toBytes(result.output))).toMatch(new RegExp(`\\[${result.dropped.words!.toLocaleString("en-US")} words not shown; low-information words · headroom_retrieve hash=${result.key}\\]\\n$`))
+  })
+})
+
+describe("kompress with a model", () => {
+  it("runs the project's own tiny ONNX token classifier end to end", async () => {
+    const dir = join(tempHome(), "tiny-kompress")
+    homes.push(join(dir, ".."))
+    buildModel(dir)
+    const input = "The server is really not reachable: the request to port 8080 failed.\n".repeat(40)
+    const result = await runInMemory(kompressBytes(encode(input)), { kompressModel: dir })
+    const out = text(toBytes(result.output))
+    const first = out.split("\n")[0]!
+    for (const w of first.toLowerCase().split(/\W+/).filter(Boolean)) expect(DROPPED, w).not.toContain(w)
+    expect(first).toBe("server not reachable: request port 8080 failed.")
+    expect(out).toContain("by the model")
+  })
+
+  it("says clearly when the model cannot be loaded", async () => {
+    const exit = await runInMemory(Effect.exit(kompressBytes(encode(prose(10)))), { kompressModel: "/nonexistent/model" })
+    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("ModelUnavailable")
+  })
+})
+
+describe("kompress properties", () => {
+  it("on any text: never fails, never longer, the original back from the store", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: "binary", maxLength: 3000 }), fc.lorem({ maxCount: 400 })), async (s) => {
+        const input = encode(s)
+        const { c, back } = await runInMemory(Effect.gen(function*() {
+          const c = yield* kompressBytes(input)
+          const back = c.key ? yield* (yield* Store).get(c.key) : toBytes(c.output)
+          return { c, back }
+        }), { minTokens: 0 })
+        expect(toBytes(c.output).length).toBeLessThanOrEqual(input.length)
+        expect(Buffer.compare(Buffer.from(back), Buffer.from(input))).toBe(0)
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
