@@ -20,7 +20,8 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node20",
-  external: ["rave-level", "tiktoken"],
+  // Native, WebAssembly and heavy packages stay in node_modules, loaded when first used.
+  external: ["rave-level", "tiktoken", "web-tree-sitter", "@huggingface/transformers", "onnxruntime-node", "sharp"],
   define: { HEADROOM_VERSION: JSON.stringify(version), "import.meta.url": "__headroomUrl" },
   banner: { js: "const __headroomUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: "none",

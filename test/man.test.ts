@@ -10,7 +10,7 @@ const pages = readdirSync(join(ROOT, "man")).filter((f) => f.endsWith(".1")).sor
 describe("man pages", () => {
   it("exist for headroom and each command", () => {
     expect(pages).toEqual(
-      ["headroom.1", ...["ccr-get", "ccr-put", "compress", "crush", "diff", "logs", "route", "search"].map((c) => `headroom-${c}.1`)].sort()
+      ["headroom.1", ...["ccr-get", "ccr-put", "code", "compress", "crush", "diff", "html", "kompress", "logs", "route", "search"].map((c) => `headroom-${c}.1`)].sort()
     )
   })
 

@@ -9,10 +9,13 @@ import type { ContentType } from "../core/content.ts"
 import { compressBytes } from "../stages/compress.ts"
 import { jsonFlag, modelFlag, printCompressed, queryFlag, readStdin, reportErrors, servicesLayer, statsFlag, ttlFlag } from "./io.ts"
 
-const TYPES = ["json", "log", "search", "diff", "text"] as const
+const TYPES = [
+  "json", "log", "search", "diff", "html", "text",
+  "code:python", "code:javascript", "code:typescript", "code:tsx", "code:go", "code:rust", "code:java", "code:cpp"
+] as const
 
 const typeFlag = Flag.Literals("type", TYPES).pipe(
-  Flag.withDescription("the content type, instead of detecting it (json, log, search, diff, text)"),
+  Flag.withDescription("the content type, instead of detecting it (json, log, search, diff, html, text, code:<lang>)"),
   Flag.optional
 )
 
@@ -33,7 +36,8 @@ export const compressCommand = Command.make(
   Command.withShortDescription("detect the content type and run its compressor"),
   Command.withDescription(
     "Compress stdin with the compressor for its content type (see `headroom route`): JSON goes to crush, logs " +
-      "to logs, grep/rg results to search, diffs to diff; other types pass through unchanged for now."
+      "to logs, grep/rg results to search, diffs to diff, source code to code, HTML to html, prose to kompress; " +
+      "images and binary pass through unchanged."
   ),
   Command.withExamples([
     { command: "cat response.json | headroom compress", description: "compress whatever arrives" },

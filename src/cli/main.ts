@@ -11,8 +11,11 @@ import { ccrGetCommand } from "./ccr-get.ts"
 import { ccrPutCommand } from "./ccr-put.ts"
 import { compressCommand } from "./compress.ts"
 import { crushCommand } from "./crush.ts"
+import { codeCommand } from "./code.ts"
 import { diffCommand } from "./diff.ts"
 import { evalsCommand } from "./evals.ts"
+import { htmlCommand } from "./html.ts"
+import { kompressCommand } from "./kompress.ts"
 import { logsCommand } from "./logs.ts"
 import { searchCommand } from "./search.ts"
 import { routeCommand } from "./route.ts"
@@ -42,6 +45,9 @@ export const root = Command.make("headroom").pipe(
     logsCommand,
     searchCommand,
     diffCommand,
+    codeCommand,
+    htmlCommand,
+    kompressCommand,
     routeCommand,
     ccrPutCommand,
     ccrGetCommand,

@@ -1,7 +1,7 @@
 /**
  * The compress stage: route, then the compressor for the detected type (JSON → crush, logs →
- * logs, search results → search, diffs → diff). Types whose compressor has not landed yet pass
- * through unchanged, saying so.
+ * logs, search results → search, diffs → diff, source code → code, HTML → html, prose →
+ * kompress). Images and binary pass through unchanged, saying so.
  *
  * @since 0.1.0
  */
@@ -10,7 +10,11 @@ import type { Config } from "../core/config.ts"
 import { type Compressed, type ContentType, unchanged } from "../core/content.ts"
 import type { Store } from "../core/store.ts"
 import { crushBytes, type CrushError } from "./crush.ts"
+import { codeBytes } from "./code.ts"
+import { languageOf } from "./code/languages.ts"
 import { diffBytes } from "./diff.ts"
+import { htmlBytes } from "./html.ts"
+import { kompressBytes } from "./kompress.ts"
 import { wholeInput } from "./input.ts"
 import { logsBytes } from "./logs.ts"
 import { compressorFor, detect } from "./route.ts"
@@ -45,6 +49,15 @@ export const compressBytes = (
       return searchBytes(input, options)
     case "diff":
       return diffBytes(input, options)
+    case "code":
+      return codeBytes(input, { ...options, language: languageOf(type.slice(5)) })
+    case "html":
+      return htmlBytes(input, options)
+    case "kompress":
+      // A model that cannot be loaded is the caller's to hear about only when asked for by name.
+      return kompressBytes(input, options).pipe(
+        Effect.catchTag("ModelUnavailable", (e) => Effect.succeed(unchanged(input, "compress", type, e.message)))
+      )
     default:
       return Effect.succeed(unchanged(input, "compress", type, `no compressor for ${type} yet`))
   }

@@ -38,12 +38,15 @@ describe("route", () => {
     expect(detect(text('{"level":"info","msg":"a"}\n{"level":"warn","msg":"b"}\n'))).toBe("log")
   })
 
-  it("names the compressor for each type; prose and code pass through for now", () => {
+  it("names the compressor for each type; images and binary pass through", () => {
     expect(routeBytes(text('{"a":1}'))).toEqual({ type: "json", compressor: "crush", bytes: 7 })
     expect(routeBytes(file("logs", "HDFS_2k.log")).compressor).toBe("logs")
     expect(routeBytes(file("tool-outputs", "grep-export-const.txt")).compressor).toBe("search")
     expect(routeBytes(text("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")).compressor).toBe("diff")
-    expect(routeBytes(text("Just a sentence of prose.\n")).compressor).toBeUndefined()
+    expect(routeBytes(text("Just a sentence of prose.\n")).compressor).toBe("kompress")
+    expect(routeBytes(file("code", "go", "gin", "context.go")).compressor).toBe("code")
+    expect(routeBytes(file("html", "std-collections-HashMap.html")).compressor).toBe("html")
+    expect(routeBytes(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16])).compressor).toBeUndefined()
   })
 
   it.each(["rg-heading.txt", "rg-json.jsonl", "rg-context.txt", "grep-no-numbers.txt"])("knows %s (real rg/grep output) as search", (name) => {

@@ -142,10 +142,20 @@ export const detect = (bytes: Uint8Array): ContentType => {
   return "text"
 }
 
-const COMPRESSORS: Partial<Record<ContentType, string>> = { json: "crush", log: "logs", search: "search", diff: "diff" }
+const COMPRESSORS: Partial<Record<ContentType, string>> = {
+  json: "crush",
+  log: "logs",
+  search: "search",
+  diff: "diff",
+  html: "html",
+  text: "kompress"
+}
 
-/** The compressor `compress` uses for a type; undefined where input passes through for now. */
-export const compressorFor = (type: ContentType): string | undefined => COMPRESSORS[type]
+const CODE_LANGUAGES = new Set(["python", "javascript", "typescript", "tsx", "go", "rust", "java", "cpp"])
+
+/** The compressor `compress` uses for a type; undefined where input passes through (images, binary). */
+export const compressorFor = (type: ContentType): string | undefined =>
+  type.startsWith("code:") ? CODE_LANGUAGES.has(type.slice(5)) ? "code" : undefined : COMPRESSORS[type]
 
 export interface Route {
   readonly type: ContentType

@@ -20,8 +20,10 @@ const require_ = createRequire(import.meta.url)
 let runtime: Promise<typeof import("web-tree-sitter")> | undefined
 const loaded = new Map<LanguageName, Promise<Loaded>>()
 
+// Required, not imported: the CLI is a bundle run as a script, and loads this on first use only.
 const init = () =>
-  runtime ??= import("web-tree-sitter").then(async (ts) => {
+  runtime ??= Promise.resolve().then(async () => {
+    const ts = require_("web-tree-sitter") as typeof import("web-tree-sitter")
     await ts.Parser.init()
     return ts
   })

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { createRequire } from "node:module"
 import { basename, dirname, resolve } from "node:path"
 import { isProtected, queryWordsOf } from "./statistical.ts"
 import type { Line } from "./words.ts"
@@ -30,7 +31,8 @@ const keepIndex = (id2label: Record<string, string> | undefined): number => {
 
 /** Loads the model in `dir` (config.json, tokenizer.json, onnx/model.onnx). */
 export const loadModel = async (dir: string): Promise<ModelScorer> => {
-  const hf = await import("@huggingface/transformers")
+  // Required on first use: a heavy package that most runs never need.
+  const hf = createRequire(import.meta.url)("@huggingface/transformers") as typeof import("@huggingface/transformers")
   hf.env.allowRemoteModels = false
   hf.env.allowLocalModels = true
   const path = resolve(dir)
