@@ -1,7 +1,8 @@
 /**
  * Benchmarks (run: `npm run bench`). Median timings and throughput, not a test.
  *
- *  - each compressor on about 1 MB of its kind of input (in-process, memory store, warm)
+ *  - each compressor on about 1 MB of its kind of input (in-process, memory store, warm; code
+ *    includes tree-sitter's parse), and the kompress model path's throughput
  *  - crush of a 1,000-item log-like array (~100k tokens), and of ~10 MB against a plain
  *    JSON.parse + JSON.stringify of the same text
  *  - crush of each real JSON file of the corpus
@@ -18,11 +19,16 @@ import type { Store } from "../src/core/store.ts"
 import { crushBytes } from "../src/stages/crush.ts"
 import { diffBytes } from "../src/stages/diff.ts"
 import { logsBytes } from "../src/stages/logs.ts"
+import { codeBytes } from "../src/stages/code.ts"
+import type { LanguageName } from "../src/stages/code/languages.ts"
+import { htmlBytes } from "../src/stages/html.ts"
+import { kompressBytes } from "../src/stages/kompress.ts"
 import { detect } from "../src/stages/route.ts"
 import { searchBytes } from "../src/stages/search.ts"
 import * as MemoryStore from "../src/store/memory.ts"
 import { makeDiffRepo } from "../fixtures/diff-repo.ts"
-import { logItems } from "../fixtures/generate.ts"
+import { logItems, prose } from "../fixtures/generate.ts"
+import { buildModel } from "../fixtures/kompress-model/build.ts"
 import { defaultCorpus } from "./tier1.ts"
 
 const ROOT = join(import.meta.dirname, "..")
@@ -82,6 +88,40 @@ const history = makeDiffRepo(repoDir).git("log -p -2 -U20")
 rmSync(repoDir, { recursive: true, force: true })
 bench("diff: 1 MB of git log -p", oneMegabyte([history]).subarray(0, history.length * Math.floor(1_000_000 / history.length)), (b) => diffBytes(b))
 const json1mb = new TextEncoder().encode(JSON.stringify(logItems(2900).items))
+// Code, HTML and prose: their stages are asynchronous (WebAssembly loading, the model), so they are
+// timed with runPromise; the first run loads the grammar and is left out.
+const timeAsync = async (runs: number, f: () => Promise<unknown>): Promise<number> => {
+  await f()
+  const ms: Array<number> = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await f()
+    ms.push(performance.now() - t0)
+  }
+  return median(ms)
+}
+const runAsync = (e: Effect.Effect<Compressed, unknown, Store | Config.Config>) => Effect.runPromise(e.pipe(Effect.provide(layer)))
+const benchAsync = async (name: string, input: Uint8Array, run: (b: Uint8Array) => Effect.Effect<Compressed, unknown, Store | Config.Config>, runs = 10) =>
+  report(name, input, await timeAsync(runs, () => runAsync(run(input))), await runAsync(run(input)))
+const codeFiles: ReadonlyArray<[string, LanguageName]> = [["javascript/express/response.js", "javascript"], ["go/gin/context.go", "go"], ["python/requests/models.py", "python"]]
+for (const [file, language] of codeFiles) {
+  const one = readFileSync(join(corpus, "code", file))
+  const input = oneMegabyte([one, new TextEncoder().encode("\n")])
+  await benchAsync(`code (${language}, parse included): 1 MB`, input.subarray(0, input.lastIndexOf(10) + 1), (b) => codeBytes(b, { language }))
+}
+const page = readFileSync(join(corpus, "html", "std-collections-HashMap.html"))
+await benchAsync("html: 1 MB (HashMap page ×5)", oneMegabyte([page]), (b) => htmlBytes(b))
+const proseMb = new TextEncoder().encode(prose(4000)).subarray(0, 1_000_000)
+await benchAsync("kompress, statistical: 1 MB of prose", proseMb.subarray(0, proseMb.lastIndexOf(10) + 1), (b) => kompressBytes(b, { scorer: "statistical" }))
+// The model path's throughput, on the project's own tiny model (an ONNX graph of one node):
+// it measures tokenisation, batching and ONNX Runtime calls, not a real model's arithmetic.
+const modelDir = mkdtempSync(join(tmpdir(), "hr-model-"))
+buildModel(modelDir)
+const modelLayer = Layer.merge(MemoryStore.layer(), Config.layerWith({ home: "/nonexistent", kompressModel: modelDir }))
+const proseSmall = new TextEncoder().encode(prose(400))
+const modelRun = () => Effect.runPromise(kompressBytes(proseSmall, { scorer: "model" }).pipe(Effect.provide(modelLayer)))
+report("kompress, model path (tiny model): prose", proseSmall, await timeAsync(5, modelRun), await modelRun())
+rmSync(modelDir, { recursive: true, force: true })
 bench("crush: 1 MB of JSON", json1mb, (b) => crushBytes(b))
 
 // crush, the figures its issue asks for.

@@ -6,9 +6,12 @@
  */
 import { existsSync } from "node:fs"
 import { join } from "node:path"
+import { codeSuite } from "./suites/code.ts"
 import { diffSuite } from "./suites/diff.ts"
+import { htmlSuite } from "./suites/html.ts"
 import { jsonSuite } from "./suites/json.ts"
 import { logsSuite } from "./suites/logs.ts"
+import { proseSuite } from "./suites/prose.ts"
 import { searchSuite } from "./suites/search.ts"
 
 export interface Suite {
@@ -31,7 +34,7 @@ export interface Table {
   readonly rows: Array<Record<string, string | number>>
 }
 
-export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, searchSuite, diffSuite]
+export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite]
 
 /** The shared corpus beside the repository when it is there, else the excerpts in fixtures/. */
 export const defaultCorpus = (root: string): string => {

@@ -33,7 +33,7 @@ describe("evals", () => {
     const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home })
     expect(run.code, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.toString())
-    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "search", "diff"])
+    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "search", "diff", "code", "html", "prose"])
     for (const t of report.tables) expect(t.rows.length).toBeGreaterThan(0)
     const bad = await headroom(["evals", "--tier", "3"], { home })
     expect(bad.code).toBe(1)

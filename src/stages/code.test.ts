@@ -10,47 +10,10 @@ import * as Tokenizer from "../core/tokenizer.ts"
 import { retrieve } from "./ccr-get.ts"
 import { codeBytes } from "./code.ts"
 import { LANGUAGES, type LanguageName } from "./code/languages.ts"
-import { load } from "./code/parser.ts"
+import { signatures, syntaxErrors } from "./code/inspect.ts"
 
 const tokens = (s: string) => Tokenizer.make("gpt-4o").count(s).tokens
 const text = (b: Uint8Array | string) => typeof b === "string" ? b : new TextDecoder().decode(b)
-
-/**
- * The first line of every function that is not inside another function's body — top-level
- * functions and methods: what a reader needs to see of the file's API.
- */
-const signatures = async (language: LanguageName, source: string): Promise<Array<string>> => {
-  const loaded = await load(language)
-  const tree = loaded.parser.parse(source)!
-  const lines = source.split("\n")
-  const matches = loaded.functions.matches(tree.rootNode)
-  const bodies = matches.flatMap((m) => m.captures.filter((c) => c.name === "body").map((c) => c.node))
-  const out = matches.flatMap((m) => m.captures.filter((c) => c.name === "fn")).map((c) => c.node)
-    .filter((fn) => !bodies.some((b) => b.startIndex < fn.startIndex && fn.endIndex <= b.endIndex))
-    .map((fn) => lines[fn.startPosition.row]!)
-  tree.delete()
-  return out
-}
-
-/** How many syntax errors tree-sitter finds (C++ macros such as GUARDED_BY(mu) make some). */
-const syntaxErrors = async (language: LanguageName, source: string): Promise<number> => {
-  const tree = (await load(language)).parser.parse(source)!
-  let count = 0
-  const cursor = tree.walk()
-  let more = true
-  while (more) {
-    if (cursor.nodeType === "ERROR" || cursor.currentNode.isMissing) count++
-    if (cursor.currentNode.hasError && cursor.gotoFirstChild()) continue
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        more = false
-        break
-      }
-    }
-  }
-  tree.delete()
-  return count
-}
 
 const parsesCleanly = async (language: LanguageName, source: string): Promise<boolean> => (await syntaxErrors(language, source)) === 0
 

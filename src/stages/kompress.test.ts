@@ -1,8 +1,8 @@
 import { Effect, Exit } from "effect"
 import fc from "fast-check"
-import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { transcriptProse } from "../../evals/suites/prose.ts"
 import { buildModel, DROPPED } from "../../fixtures/kompress-model/build.ts"
 import { prose } from "../../fixtures/generate.ts"
 import { CORPUS, removeHome, runInMemory, tempHome } from "../../test/helpers.ts"
@@ -10,7 +10,7 @@ import { toBytes } from "../core/content.ts"
 import { Store } from "../core/store.ts"
 import * as Tokenizer from "../core/tokenizer.ts"
 import { kompressBytes } from "./kompress.ts"
-import { IS_FACT } from "./kompress/statistical.ts"
+import { factsOf } from "./kompress/statistical.ts"
 
 const tokens = (s: string) => Tokenizer.make("gpt-4o").count(s).tokens
 const encode = (s: string) => new TextEncoder().encode(s)
@@ -18,28 +18,11 @@ const text = (b: Uint8Array | string) => typeof b === "string" ? b : new TextDec
 const homes: Array<string> = []
 afterAll(() => homes.forEach(removeHome))
 
-/** Numbers, identifiers and URLs: the words kompress must never drop. */
-const facts = (s: string): Array<string> => s.match(/\bhttps?:\/\/[^\s)>\]]+|[\p{L}\p{N}_](?:[\p{L}\p{N}_'’\-./:@#]*[\p{L}\p{N}_])?/gu)?.filter((w) => IS_FACT.test(w) || /^https?:/.test(w)) ?? []
-
+/** The numbers, identifiers and URLs of the input missing from the output. */
 const kept = (input: string, output: string) => {
-  const out = new Set(facts(output))
-  return facts(input).filter((f) => !out.has(f))
+  const out = new Set(factsOf(output))
+  return factsOf(input).filter((f) => !out.has(f))
 }
-
-/** The prose of Claude Code transcripts: user messages and assistant text blocks. */
-const transcriptProse = (): string =>
-  readdirSync(join(CORPUS, "transcripts", "claude-code")).filter((f) => f.endsWith(".jsonl")).flatMap((f) =>
-    readFileSync(join(CORPUS, "transcripts", "claude-code", f), "utf8").split("\n").flatMap((line) => {
-      try {
-        const content = (JSON.parse(line) as { message?: { content?: unknown } }).message?.content
-        if (typeof content === "string") return [content]
-        if (Array.isArray(content)) return content.flatMap((b: { type?: string; text?: string }) => b.type === "text" && b.text ? [b.text] : [])
-      } catch {
-        // not a JSON line
-      }
-      return []
-    })
-  ).filter((t) => t.length > 80).join("\n\n")
 
 describe("kompress, statistical", () => {
   it("keeps every number, identifier and URL of generated prose", async () => {
@@ -52,7 +35,7 @@ describe("kompress, statistical", () => {
   })
 
   it("keeps every number, identifier and URL of the prose in real transcripts", async () => {
-    const input = transcriptProse()
+    const input = transcriptProse(CORPUS)
     expect(input.length).toBeGreaterThan(5000)
     const out = text(toBytes((await runInMemory(kompressBytes(encode(input)))).output))
     expect(kept(input, out)).toEqual([])

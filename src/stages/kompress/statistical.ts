@@ -50,6 +50,10 @@ const NUMBER_WORDS = new Set(`zero one two three four five six seven eight nine 
 fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
 million billion trillion half twice once dozen first second third fourth fifth last`.split(/\s+/))
 
+/** The numbers, identifiers and URLs of a text: what no compression of it may lose. */
+export const factsOf = (text: string): Array<string> =>
+  text.match(/\bhttps?:\/\/[^\s)>\]]+|[\p{L}\p{N}_](?:[\p{L}\p{N}_'’\-./:@#]*[\p{L}\p{N}_])?/gu)?.filter((w) => IS_FACT.test(w) || /^https?:/.test(w)) ?? []
+
 /** Words every scorer keeps: facts, numbers, negations and the query's words. */
 export const isProtected = (word: string, queryWords: ReadonlySet<string>): boolean =>
   IS_FACT.test(word) || NEGATION.test(word) || NUMBER_WORDS.has(word.toLowerCase()) || queryWords.has(word.toLowerCase())
@@ -57,22 +61,35 @@ export const isProtected = (word: string, queryWords: ReadonlySet<string>): bool
 export const queryWordsOf = (query: string | undefined): ReadonlySet<string> =>
   new Set((query ?? "").toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))
 
+/** What a word is, whatever its place: protected, droppable, or a content word (undefined). */
+const verdictOf = (w: string, queryWords: ReadonlySet<string>): boolean | undefined => {
+  if (isProtected(w, queryWords)) return true
+  const lower = w.toLowerCase().replace(/’/g, "'")
+  if (FUNCTION_WORDS.has(lower) || (MANNER_ADVERB.test(lower) && !KEEP_LY.has(lower))) return false
+  return undefined
+}
+
 export const keepStatistical = (lines: ReadonlyArray<Line>, query: string | undefined): Array<Array<boolean>> => {
   const queryWords = queryWordsOf(query)
+  // Most words recur: each distinct word is judged once.
+  const verdicts = new Map<string, boolean | undefined>()
   return lines.map((line) =>
     line.parts.map((p, i) => {
       if (!p.word) return p.text !== "," // commas cost tokens and say little
       const w = p.text
-      const lower = w.toLowerCase().replace(/’/g, "'")
-      if (isProtected(w, queryWords)) return true
+      let verdict = verdicts.get(w)
+      if (verdict === undefined && !verdicts.has(w)) verdicts.set(w, verdict = verdictOf(w, queryWords))
+      if (verdict === true) return true
       // Part of a hyphenated compound (per-item, built-in): dropping it would leave a stray hyphen.
       const next = line.parts[i + 1]
       const before = line.parts[i - 1]
       if ((next?.text === "-" && next.space === "") || (before?.text === "-" && p.space === "")) return true
       // A capitalised word inside a sentence is a name.
       const previous = line.parts[i - 1]?.text
-      if (/^\p{Lu}/u.test(w) && i > 0 && previous !== undefined && !/^[.!?:]$/.test(previous)) return true
-      return !FUNCTION_WORDS.has(lower) && !(MANNER_ADVERB.test(lower) && !KEEP_LY.has(lower))
+      const first = w.charCodeAt(0)
+      const upper = first < 128 ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(w)
+      if (upper && i > 0 && previous !== undefined && !/^[.!?:]$/.test(previous)) return true
+      return verdict !== false
     })
   )
 }
