@@ -188,17 +188,36 @@ const chrome = (e: Element, w: Writer) => {
   if (chars >= 200) w.blocks.push(`\u0000${chars}`)
 }
 
+/** Characters of text under an element, whitespace runs counted once (no string is built). */
+const textLength = (e: Element | string): number => {
+  if (typeof e === "string") {
+    let n = 0
+    let space = true
+    for (let i = 0; i < e.length; i++) {
+      const c = e.charCodeAt(i)
+      const isSpace = c === 32 || c === 10 || c === 9 || c === 13
+      if (!isSpace || !space) n++
+      space = isSpace
+    }
+    return n
+  }
+  if (e.name === "script" || e.name === "style") return 0
+  let n = 0
+  for (const c of e.children) n += textLength(c)
+  return n
+}
+
 export const extract = (root: Element): Extracted => {
   const main = mainOf(root)
   const w: Writer = { blocks: [], dropped: 0 }
-  const title = find(root, (e) => e.name === "title")[0]
+  const title = find(root, (e) => e.name === "title" || e.name === "body")
+  const body = title.find((e) => e.name === "body")
   blocks(main, w, 0)
-  if (title && !w.blocks.some((b) => b.startsWith("# "))) {
-    const t = collapse(decodeEntities(textOf(title))).trim()
+  const titleElement = title.find((e) => e.name === "title")
+  if (titleElement && !w.blocks.some((b) => b.startsWith("# "))) {
+    const t = collapse(decodeEntities(textOf(titleElement))).trim()
     if (t) w.blocks.unshift(`# ${t}`)
   }
-  const pageChars = collapse(textOf(find(root, (e) => e.name === "body")[0] ?? root)).trim().length
-  const mainChars = collapse(textOf(main)).trim().length
-  const outside = Math.max(0, pageChars - mainChars)
+  const outside = Math.max(0, textLength(body ?? root) - textLength(main))
   return { text: w.blocks.join("\n\n"), droppedChars: w.dropped + outside }
 }

@@ -9,13 +9,23 @@
 
 export interface Element {
   readonly name: string
+  /** Attributes, parsed on first use (most elements are never asked). */
   readonly attrs: Readonly<Record<string, string>>
   readonly children: Array<Element | string>
 }
 
+class ParsedElement implements Element {
+  readonly children: Array<Element | string> = []
+  private parsed: Record<string, string> | undefined
+  constructor(readonly name: string, private readonly rawAttrs: string) {}
+  get attrs(): Readonly<Record<string, string>> {
+    return this.parsed ??= this.rawAttrs.trim() === "" ? {} : parseAttrs(this.rawAttrs)
+  }
+}
+
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 const RAW_TEXT = new Set(["script", "style", "textarea", "title", "xmp", "noscript"])
-/** Elements a new start tag of these names closes, when one is open. */
+/** For an element that may be left open, the start tags that close it. */
 const CLOSED_BY: Record<string, ReadonlySet<string>> = {
   p: new Set(["p", "div", "ul", "ol", "pre", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "blockquote", "dl", "hr", "header", "footer", "nav", "main", "article", "aside", "form", "figure"]),
   li: new Set(["li"]),
@@ -26,6 +36,14 @@ const CLOSED_BY: Record<string, ReadonlySet<string>> = {
   th: new Set(["td", "th", "tr"]),
   option: new Set(["option"])
 }
+
+/** The same, turned around: for a start tag, the open elements it may close. */
+const CLOSES = new Map<string, Array<string>>()
+for (const [open, closers] of Object.entries(CLOSED_BY)) {
+  for (const closer of closers) CLOSES.set(closer, [...(CLOSES.get(closer) ?? []), open])
+}
+/** An open element of these kinds shields the elements under it from being closed implicitly. */
+const SHIELDS = new Set(["table", "ul", "ol", "dl", "div"])
 
 const NAMED: Record<string, string> = {
   amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", ndash: "–", mdash: "—", hellip: "…", copy: "©",
@@ -55,15 +73,18 @@ const parseAttrs = (s: string): Record<string, string> => {
 
 /** Parses a document into a tree under a synthetic `#root` element. */
 export const parseHtml = (html: string): Element => {
-  const root: Element = { name: "#root", attrs: {}, children: [] }
+  const root: Element = new ParsedElement("#root", "")
   const stack: Array<Element> = [root]
+  const open = new Map<string, number>() // how many elements of each name are on the stack
   const top = () => stack[stack.length - 1]!
+  const truncate = (length: number) => {
+    for (let i = length; i < stack.length; i++) open.set(stack[i]!.name, open.get(stack[i]!.name)! - 1)
+    stack.length = length
+  }
   const closeTo = (name: string) => {
+    if (!open.get(name)) return
     for (let i = stack.length - 1; i > 0; i--) {
-      if (stack[i]!.name === name) {
-        stack.length = i
-        return
-      }
+      if (stack[i]!.name === name) return truncate(i)
     }
   }
   let i = 0
@@ -84,16 +105,23 @@ export const parseHtml = (html: string): Element => {
       i = end === -1 ? html.length : end + 1
       continue
     }
-    const close = html[lt + 1] === "/"
-    const m = /^[a-zA-Z][a-zA-Z0-9-]*/.exec(html.slice(lt + (close ? 2 : 1), lt + 40))
-    if (!m) {
+    const close = html.charCodeAt(lt + 1) === 47
+    const nameStart = lt + (close ? 2 : 1)
+    let nameEnd = nameStart
+    for (;;) {
+      const c = html.charCodeAt(nameEnd)
+      const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
+      if (letter || (nameEnd > nameStart && ((c >= 48 && c <= 57) || c === 45))) nameEnd++
+      else break
+    }
+    if (nameEnd === nameStart) {
       top().children.push("<")
       i = lt + 1
       continue
     }
-    const name = m[0].toLowerCase()
+    const name = html.slice(nameStart, nameEnd).toLowerCase()
     // The tag's end, skipping `>` inside quoted attribute values.
-    let j = lt + 1 + (close ? 1 : 0) + m[0].length
+    let j = nameEnd
     let quote = ""
     for (; j < html.length; j++) {
       const c = html[j]
@@ -102,20 +130,25 @@ export const parseHtml = (html: string): Element => {
       } else if (c === '"' || c === "'") quote = c
       else if (c === ">") break
     }
-    const inside = html.slice(lt + 1 + (close ? 1 : 0) + m[0].length, j)
+    const inside = html.slice(nameEnd, j)
     i = j + 1
     if (close) {
       closeTo(name)
       continue
     }
-    for (const [open, closers] of Object.entries(CLOSED_BY)) {
-      if (closers.has(name) && stack.some((e) => e.name === open)) {
-        // Only the nearest open element of that kind, and only if nothing blocks it.
-        const at = stack.map((e) => e.name).lastIndexOf(open)
-        if (at > 0 && stack.slice(at + 1).every((e) => !["table", "ul", "ol", "dl", "div"].includes(e.name))) stack.length = at
+    for (const closable of CLOSES.get(name) ?? []) {
+      if (!open.get(closable)) continue
+      // Only the nearest open element of that kind, and only if nothing shields it.
+      for (let at = stack.length - 1; at > 0; at--) {
+        const e = stack[at]!
+        if (e.name === closable) {
+          truncate(at)
+          break
+        }
+        if (SHIELDS.has(e.name)) break
       }
     }
-    const element: Element = { name, attrs: parseAttrs(inside), children: [] }
+    const element = new ParsedElement(name, inside)
     top().children.push(element)
     if (VOID.has(name) || inside.trimEnd().endsWith("/")) continue
     if (RAW_TEXT.has(name)) {
@@ -127,6 +160,7 @@ export const parseHtml = (html: string): Element => {
       continue
     }
     stack.push(element)
+    open.set(name, (open.get(name) ?? 0) + 1)
   }
   return root
 }
