@@ -103,6 +103,10 @@ describe("kompress with a model", () => {
   it("says clearly when the model cannot be loaded", async () => {
     const exit = await runInMemory(Effect.exit(kompressBytes(encode(prose(10)))), { kompressModel: "/nonexistent/model" })
     expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("ModelUnavailable")
+    const empty = tempHome()
+    homes.push(empty)
+    const error = await runInMemory(Effect.flip(kompressBytes(encode(prose(10)))), { kompressModel: empty })
+    expect(error.message).toBe(`cannot load the kompress model at ${empty}: the directory lacks config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx`)
   })
 })
 

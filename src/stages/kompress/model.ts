@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import { createRequire } from "node:module"
-import { basename, dirname, resolve } from "node:path"
+import { existsSync } from "node:fs"
+import { basename, dirname, join, resolve } from "node:path"
 import { isProtected, queryWordsOf } from "./statistical.ts"
 import type { Line } from "./words.ts"
 
@@ -29,8 +30,14 @@ const keepIndex = (id2label: Record<string, string> | undefined): number => {
   return 1
 }
 
-/** Loads the model in `dir` (config.json, tokenizer.json, onnx/model.onnx). */
+/** The files a model directory must hold. */
+const REQUIRED = ["config.json", "tokenizer.json", "tokenizer_config.json", join("onnx", "model.onnx")]
+
+/** Loads the model in `dir` (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx). */
 export const loadModel = async (dir: string): Promise<ModelScorer> => {
+  if (!existsSync(dir)) throw new Error("no such directory")
+  const missing = REQUIRED.filter((f) => !existsSync(join(dir, f)))
+  if (missing.length > 0) throw new Error(`the directory lacks ${missing.join(", ")}`)
   // Required on first use: a heavy package that most runs never need.
   const hf = createRequire(import.meta.url)("@huggingface/transformers") as typeof import("@huggingface/transformers")
   hf.env.allowRemoteModels = false
