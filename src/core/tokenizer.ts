@@ -62,6 +62,9 @@ export const BYTES_PER_TOKEN = 4
 /** A cheap estimate for decisions on the hot path. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / BYTES_PER_TOKEN)
 
+/** True when bytes are too few to be worth compressing: under `minTokens` by the cheap estimate. */
+export const belowMinTokens = (input: Uint8Array, minTokens: number): boolean => input.length < minTokens * BYTES_PER_TOKEN
+
 type Encoder = { encode_ordinary(text: string): { length: number } }
 const encoders = new Map<EncodingName, Encoder>()
 

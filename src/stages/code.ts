@@ -15,7 +15,7 @@ import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
 import { render } from "../core/marker.ts"
 import type { Store } from "../core/store.ts"
-import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { belowMinTokens } from "../core/tokenizer.ts"
 import { type Elision, elisions } from "./code/elide.ts"
 import { LANGUAGES, languageOf, type LanguageName } from "./code/languages.ts"
 import { load } from "./code/parser.ts"
@@ -59,7 +59,7 @@ export const codeBytes = (
     const language = options.language ?? (type.startsWith("code:") ? languageOf(type.slice(5)) : undefined)
     if (language === undefined) return unchanged(input, "code", type, `no grammar for ${type}`)
     const contentType = `code:${language}` as const
-    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "code", contentType, "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "code", contentType, "below-threshold")
     const text = decodeUtf8(input)
     if (text === undefined) return unchanged(input, "code", contentType, "not UTF-8 text")
     const spec = LANGUAGES[language]

@@ -16,7 +16,7 @@ import { keyOf } from "../core/hash.ts"
 import { lineText, splitLines } from "../core/lines.ts"
 import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
-import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { belowMinTokens } from "../core/tokenizer.ts"
 import { type FileSection, type Hunk, parseDiff } from "./diff/parse.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
@@ -125,7 +125,7 @@ export const diffBytes = (
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "diff", "diff", "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "diff", "diff", "below-threshold")
     const lines = splitLines(input)
     const texts = lines.map(lineText)
     const key = keyOf(input)

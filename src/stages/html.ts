@@ -12,12 +12,13 @@ import { type Compressed, decodeUtf8, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
 import { render } from "../core/marker.ts"
-import { Store } from "../core/store.ts"
-import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import type { Store } from "../core/store.ts"
+import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { extract } from "./html/extract.ts"
 import { parseHtml } from "./html/parse.ts"
 import { wholeInput } from "./input.ts"
+import { finishText } from "./result.ts"
 import { shorten } from "./kompress.ts"
 import { keepStatistical } from "./kompress/statistical.ts"
 import { splitProse } from "./kompress/words.ts"
@@ -34,7 +35,7 @@ export const htmlBytes = (
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "html", "html", "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "html", "html", "below-threshold")
     const html = decodeUtf8(input)
     if (html === undefined) return unchanged(input, "html", "html", "not UTF-8 text")
     const key = keyOf(input)
@@ -47,10 +48,7 @@ export const htmlBytes = (
     const top = droppedChars > 0 ? `${marker(droppedChars, "chars", "page chrome in all: scripts, styles, navigation, headers, footers")}\n\n` : ""
     const end = words > 0 ? `\n${marker(words, "words", "low-information words of the prose")}` : ""
     const output = `${top}${body.trimEnd()}\n${end}\n`
-    const bytesAfter = Buffer.byteLength(output, "utf8")
-    if (bytesAfter >= input.length) return unchanged(input, "html", "html", "not-smaller")
-    yield* (yield* Store).put(input, options.ttlMs ?? settings.ttlMs)
-    return { output, stage: "html", type: "html", key, bytesBefore: input.length, bytesAfter, dropped: { chars: droppedChars, words } } satisfies Compressed
+    return yield* finishText(input, "html", "html", output, { chars: droppedChars, words }, options.ttlMs ?? settings.ttlMs)
   }).pipe(failOpen(input, "html", "html"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */

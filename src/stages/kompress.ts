@@ -14,10 +14,11 @@ import { type Compressed, decodeUtf8, unchanged } from "../core/content.ts"
 import { type KeyCollision, ModelUnavailable, type StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
 import { render } from "../core/marker.ts"
-import { Store } from "../core/store.ts"
-import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import type { Store } from "../core/store.ts"
+import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
+import { finishText } from "./result.ts"
 import { loadModel, type ModelScorer } from "./kompress/model.ts"
 import { keepStatistical } from "./kompress/statistical.ts"
 import { joinLine, type Line, splitProse } from "./kompress/words.ts"
@@ -65,7 +66,7 @@ export const kompressBytes = (
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision | ModelUnavailable, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "kompress", "text", "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "kompress", "text", "below-threshold")
     const source = decodeUtf8(input)
     if (source === undefined) return unchanged(input, "kompress", "text", "not UTF-8 text")
     const lines = splitProse(source)
@@ -80,10 +81,7 @@ export const kompressBytes = (
     if (dropped === 0) return unchanged(input, "kompress", "text", "not-smaller")
     const key = keyOf(input)
     const output = `${text}${text.endsWith("\n") ? "" : "\n"}${render({ key, count: dropped, unit: "words", detail: `low-information words${useModel ? ", by the model" : ""}` })}\n`
-    const bytesAfter = Buffer.byteLength(output, "utf8")
-    if (bytesAfter >= input.length) return unchanged(input, "kompress", "text", "not-smaller")
-    yield* (yield* Store).put(input, options.ttlMs ?? settings.ttlMs)
-    return { output, stage: "kompress", type: "text", key, bytesBefore: input.length, bytesAfter, dropped: { words: dropped } } satisfies Compressed
+    return yield* finishText(input, "kompress", "text", output, { words: dropped }, options.ttlMs ?? settings.ttlMs)
   }).pipe(failOpen(input, "kompress", "text"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */

@@ -15,7 +15,7 @@ import { keyOf } from "../core/hash.ts"
 import { LineSplitter } from "../core/lines.ts"
 import { render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
-import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { LogCompressor, type LogPiece } from "./logs/log-compressor.ts"
 
@@ -148,7 +148,7 @@ export const logsBytes = (
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "logs", "log", "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "logs", "log", "below-threshold")
     const result = yield* collectEmitted(Stream.succeed(input).pipe(logs(options)))
     if (result.passthrough !== undefined) return unchanged(input, "logs", "log", result.passthrough)
     if (result.dropped.lines === 0 || byteLength(result.output) >= input.length) return unchanged(input, "logs", "log", "not-smaller")

@@ -18,7 +18,7 @@ import { splitLines } from "../core/lines.ts"
 import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { template } from "../core/template.ts"
-import { BYTES_PER_TOKEN } from "../core/tokenizer.ts"
+import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { finishLines } from "./result.ts"
@@ -112,7 +112,7 @@ export const searchBytes = (
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    if (input.length < settings.minTokens * BYTES_PER_TOKEN) return unchanged(input, "search", "search", "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "search", "search", "below-threshold")
     const lines = splitLines(input)
     const entries = parseEntries(lines)
     const show = choose(entries, options.query)
