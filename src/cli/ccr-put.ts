@@ -19,15 +19,16 @@ export const ccrPutCommand = Command.make("ccr-put", { ttl: ttlFlag, json: jsonF
       expiresAt: new Date(stored.expiresAt).toISOString(),
       pinned: stored.pinned
     })
-  }).pipe(Effect.provide(servicesLayer({ ttl: Option.getOrUndefined(flags.ttl) })), reportErrors("ccr-put"))).pipe(
-    Command.withShortDescription("store stdin and print its marker; pin the markers it holds"),
+  }).pipe(Effect.provide(servicesLayer({ ttl: Option.getOrUndefined(flags.ttl) })), reportErrors("ccr-put"))
+).pipe(
+  Command.withShortDescription("store stdin and print its marker; pin the markers it holds"),
   Command.withDescription(
-      "Store stdin (any bytes) in the local CCR store and print a marker naming its hash. Markers found in the " +
-        "input have their originals' TTL extended too, so `headroom crush | headroom ccr-put` keeps everything " +
-        "the crushed text points at."
-    ),
-    Command.withExamples([
-      { command: "cat build.log | headroom ccr-put", description: "prints: [5,210 lines not shown · headroom_retrieve hash=…]" },
-      { command: "cat log.json | headroom crush | headroom ccr-put --ttl 30d", description: "keep a crushed result for a month" }
-    ])
-  )
+    "Store stdin (any bytes) in the local CCR store and print a marker naming its hash. Markers found in the " +
+      "input have their originals' TTL extended too, so `headroom crush | headroom ccr-put` keeps everything " +
+      "the crushed text points at."
+  ),
+  Command.withExamples([
+    { command: "cat build.log | headroom ccr-put", description: "prints: [5,210 lines not shown · headroom_retrieve hash=…]" },
+    { command: "cat log.json | headroom crush | headroom ccr-put --ttl 30d", description: "keep a crushed result for a month" }
+  ])
+)

@@ -84,15 +84,13 @@ export const printCompressed = (
     yield* say(summaryLine(facts))
   })
 
-/** Settings from flags, environment and config file, as a layer. */
-export const configLayer = (overrides: Config.Overrides = {}) => Config.layer(overrides)
-
 /** What commands need, configured by the settings: the LevelDB store (opened on first use) and the token counter. */
 export const servicesLayer = (overrides: Config.Overrides = {}) =>
-  Layer.merge(LevelStore.layer, Tokenizer.layer).pipe(Layer.provideMerge(configLayer(overrides)))
+  Layer.merge(LevelStore.layer, Tokenizer.layer).pipe(Layer.provideMerge(Config.layer(overrides)))
 
-/** Exit status for bad input or a failed operation (usage errors exit with 2). */
-export const EXIT_FAILURE = 1
+/** Exit statuses: bad input or a failed operation (usage errors exit with 2), and a bug (sysexits' EX_SOFTWARE). */
+const EXIT_FAILURE = 1
+const EXIT_BUG = 70
 
 /**
  * Runs a command's effect: a user error becomes one line on stderr and exit status 1; a bug
@@ -111,7 +109,7 @@ export const reportErrors = (command: string) => <A, E, R>(effect: Effect.Effect
           const message = error instanceof Error ? error.message : String(error)
           process.stderr.write(`headroom ${command}: internal error: ${message}\n`)
           if (process.env.HEADROOM_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`)
-          process.exitCode = 70
+          process.exitCode = EXIT_BUG
         }
       })
     )
