@@ -62,6 +62,18 @@ export const splitLines = (bytes: Uint8Array): Array<Uint8Array> => {
   return lines
 }
 
+/** All lines of a text, breaks kept; they concatenate back to the text. */
+export const textLines = (text: string): Array<string> => {
+  const lines: Array<string> = []
+  let at = 0
+  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", at)) {
+    lines.push(text.slice(at, nl + 1))
+    at = nl + 1
+  }
+  if (at < text.length) lines.push(text.slice(at))
+  return lines
+}
+
 const decoder = new TextDecoder()
 
 /** A line's text without its ending, for analysis (invalid UTF-8 becomes U+FFFD). */

@@ -8,6 +8,7 @@
 import type { Node, Tree } from "web-tree-sitter"
 import type { LanguageSpec } from "./languages.ts"
 import type { Loaded } from "./parser.ts"
+import type { CommentRows } from "./skeleton.ts"
 
 export interface Elision {
   /** First and last elided rows, 0-based, inclusive. */
@@ -20,13 +21,11 @@ export interface Elision {
 }
 
 /**
- * A body is short — kept whole — when it is smaller than the marker that would replace it
- * (about this many characters), or has fewer than three lines.
+ * Lines are kept — a body, a comment's or docstring's middle — when they are fewer than three or
+ * hold less text than the marker that would replace them (about this many characters) would.
  */
 const MARKER_CHARS = 110
-const MIN_BODY_LINES = 3
-/** Comment and docstring lines left out only when there are at least this many (a marker costs about three). */
-const MIN_HIDDEN = 3
+const MIN_HIDDEN_LINES = 3
 
 const nameOf = (fn: Node): string => {
   const own = fn.childForFieldName("name")
@@ -43,33 +42,47 @@ const mentions = (text: string, words: ReadonlyArray<string>) => {
   return words.some((w) => lower.includes(w))
 }
 
-/** The first statement of a Python block, when it is a docstring. */
+/** The first statement of a Python block (comments before it aside), when it is a docstring. */
 const docstringOf = (block: Node): Node | undefined => {
-  const first = block.namedChild(0)
+  let first = block.namedChild(0)
+  while (first?.type === "comment") first = first.nextNamedSibling
   return first?.type === "expression_statement" && first.namedChild(0)?.type === "string" ? first : undefined
 }
 
-/** Elides a long docstring's middle lines; returns the row after it. */
-const docstringElision = (doc: Node, out: Array<Elision>) => {
-  const from = doc.startPosition.row
-  const to = doc.endPosition.row
-  if (to - from - 1 >= MIN_HIDDEN) out.push({ from: from + 1, to: to - 1, what: "docstring", as: "text" })
+/** Elides a long docstring's middle lines. */
+const docstringElision = (doc: Node, lines: ReadonlyArray<string>, out: Array<Elision>) => {
+  const from = doc.startPosition.row + 1
+  const to = doc.endPosition.row - 1
+  if (worthEliding(lines, from, to)) out.push({ from, to, what: "docstring", as: "text" })
 }
 
 /** The last row a node covers; some grammars end a line comment after its newline. */
 const lastRow = (node: Node): number =>
   node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row ? node.endPosition.row - 1 : node.endPosition.row
 
+/** Where the comments of a parsed file are, when no skeleton gave them. */
+export const commentRows = (tree: Tree, loaded: Loaded): Array<CommentRows> =>
+  loaded.comments.captures(tree.rootNode).map(({ node }) => ({
+    from: node.startPosition.row,
+    to: lastRow(node),
+    column: node.startPosition.column
+  }))
+
 /** Whether rows from..to are worth a marker: enough lines, and more text than the marker. */
 const worthEliding = (lines: ReadonlyArray<string>, from: number, to: number): boolean => {
-  if (to - from + 1 < MIN_BODY_LINES) return false
+  if (to - from + 1 < MIN_HIDDEN_LINES) return false
   let chars = 0
   for (let r = from; r <= to && chars <= MARKER_CHARS * 1.5; r++) chars += lines[r]!.trim().length
   return chars > MARKER_CHARS * 1.5
 }
 
+/**
+ * The elisions of a file, from its tree (of the file or of its skeleton: only rows are read from
+ * it, never the text of a body) and its comments.
+ */
 export const elisions = (
   tree: Tree,
+  comments: ReadonlyArray<CommentRows>,
   lines: ReadonlyArray<string>,
   loaded: Loaded,
   spec: LanguageSpec,
@@ -84,7 +97,7 @@ export const elisions = (
     const body = match.captures.find((c) => c.name === "body")?.node
     if (!fn || !body || fn.hasError) continue
     const name = nameOf(fn)
-    if (mentions(name, words) || mentions(body.text, words)) continue
+    if (words.length > 0 && (mentions(name, words) || mentions(lines.slice(body.startPosition.row, body.endPosition.row + 1).join(""), words))) continue
     const what = `body of ${name}()`
     if (spec.style === "brace") {
       const from = body.startPosition.row + 1
@@ -98,7 +111,7 @@ export const elisions = (
     const to = body.endPosition.row
     const doc = docstringOf(body)
     if (doc) {
-      docstringElision(doc, found)
+      docstringElision(doc, lines, found)
       from = doc.endPosition.row + 1
     }
     if (worthEliding(lines, from, to)) found.push({ from, to, what, as: "body" })
@@ -107,19 +120,17 @@ export const elisions = (
   // Like docstrings, long comments keep their first line (block comments their last one too).
   let run: { from: number; to: number; column: number } | undefined
   const flushRun = () => {
-    if (run && run.to - run.from >= MIN_HIDDEN) found.push({ from: run.from + 1, to: run.to, what: "comment", as: "comment" })
+    if (run && worthEliding(lines, run.from + 1, run.to)) found.push({ from: run.from + 1, to: run.to, what: "comment", as: "comment" })
     run = undefined
   }
-  for (const { node } of loaded.comments.captures(root)) {
-    const from = node.startPosition.row
-    const to = lastRow(node)
+  for (const { from, to, column } of comments) {
     if (to > from) {
       flushRun()
-      if (to - from - 1 >= MIN_HIDDEN) found.push({ from: from + 1, to: to - 1, what: "comment", as: "text" })
-    } else if (run && from === run.to + 1 && node.startPosition.column === run.column) run.to = from
+      if (worthEliding(lines, from + 1, to - 1)) found.push({ from: from + 1, to: to - 1, what: "comment", as: "text" })
+    } else if (run && from === run.to + 1 && column === run.column) run.to = from
     else {
       flushRun()
-      run = { from, to, column: node.startPosition.column }
+      run = { from, to, column }
     }
   }
   flushRun()
@@ -127,11 +138,11 @@ export const elisions = (
   // Module and class docstrings.
   if (spec.style === "indent") {
     const moduleDoc = docstringOf(root)
-    if (moduleDoc) docstringElision(moduleDoc, found)
+    if (moduleDoc) docstringElision(moduleDoc, lines, found)
   }
   for (const { node } of loaded.docstrings?.captures(root) ?? []) {
     const doc = docstringOf(node)
-    if (doc) docstringElision(doc, found)
+    if (doc) docstringElision(doc, lines, found)
   }
 
   // Outer elisions win over the ones inside them.

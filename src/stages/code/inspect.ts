@@ -1,13 +1,19 @@
 /**
- * What tests and evals check of code output: the signatures a reader needs (every function not
- * inside another's body) and how many syntax errors tree-sitter finds.
+ * What tests and evals check of code output — the signatures a reader needs (every function not
+ * inside another's body) and how many syntax errors tree-sitter finds — and where the errors are,
+ * which the stage reads to trust a skeleton's tree.
  *
  * @since 0.1.0
  */
+import type { Node, Tree } from "web-tree-sitter"
 import type { LanguageName } from "./languages.ts"
 import { load } from "./parser.ts"
+import type { Rows } from "./skeleton.ts"
 
-/** The first line of every function that is not inside another function's body. */
+/**
+ * The first line of every function that is not inside another function's body — of those the
+ * grammar could place: a function inside an ERROR node may be nested or not, the parse cannot say.
+ */
 export const signatures = async (language: LanguageName, source: string): Promise<Array<string>> => {
   const loaded = await load(language)
   const tree = loaded.parser.parse(source)!
@@ -17,9 +23,32 @@ export const signatures = async (language: LanguageName, source: string): Promis
     const bodies = matches.flatMap((m) => m.captures.filter((c) => c.name === "body").map((c) => c.node))
     return matches.flatMap((m) => m.captures.filter((c) => c.name === "fn")).map((c) => c.node)
       .filter((fn) => !bodies.some((b) => b.startIndex < fn.startIndex && fn.endIndex <= b.endIndex))
+      .filter((fn) => !insideError(fn))
       .map((fn) => lines[fn.startPosition.row]!)
   } finally {
     tree.delete()
+  }
+}
+
+const insideError = (node: Node): boolean => {
+  for (let up = node.parent; up; up = up.parent) if (up.type === "ERROR") return true
+  return false
+}
+
+/** The rows of each ERROR and missing node of a tree (none inside another). */
+export const errorRows = (tree: Tree): Array<Rows> => {
+  const rows: Array<Rows> = []
+  if (!tree.rootNode.hasError) return rows
+  const cursor = tree.walk()
+  try {
+    for (;;) {
+      const node = cursor.currentNode
+      if (cursor.nodeType === "ERROR" || node.isMissing) rows.push([node.startPosition.row, node.endPosition.row])
+      else if (node.hasError && cursor.gotoFirstChild()) continue
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return rows
+    }
+  } finally {
+    cursor.delete()
   }
 }
 
@@ -27,13 +56,7 @@ export const signatures = async (language: LanguageName, source: string): Promis
 export const syntaxErrors = async (language: LanguageName, source: string): Promise<number> => {
   const tree = (await load(language)).parser.parse(source)!
   try {
-    let count = 0
-    const cursor = tree.walk()
-    for (;;) {
-      if (cursor.nodeType === "ERROR" || cursor.currentNode.isMissing) count++
-      if (cursor.currentNode.hasError && cursor.gotoFirstChild()) continue
-      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return count
-    }
+    return errorRows(tree).length
   } finally {
     tree.delete()
   }

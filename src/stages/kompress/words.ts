@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { textLines } from "../../core/lines.ts"
 
 export interface Line {
   /** Text that stays at the start of the line: indentation, `- `, `1. `, `> `. */
@@ -80,7 +81,7 @@ const partsOf = (rest: string): Array<Part> => {
 export const splitProse = (text: string): Array<Line> => {
   const lines: Array<Line> = []
   let fence = false
-  for (const raw of text.split(/(?<=\n)/)) {
+  for (const raw of textLines(text)) {
     const eol = /\r?\n$/.exec(raw)?.[0] ?? ""
     const body = raw.slice(0, raw.length - eol.length)
     const isFence = /^\s*(?:```|~~~)/.test(body)
