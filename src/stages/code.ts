@@ -103,7 +103,7 @@ export const codeBytes = (
     const lines = textLines(text)
     const list = (() => {
       try {
-        return elisions(parsed.tree, parsed.comments, lines, loaded, spec, options.query)
+        return elisions(parsed.tree, parsed.comments, lines, spec, options.query)
       } finally {
         parsed.tree.delete() // WebAssembly memory is not collected
       }

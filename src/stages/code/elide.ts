@@ -60,6 +60,17 @@ const docstringElision = (doc: Node, lines: ReadonlyArray<string>, out: Array<El
 const lastRow = (node: Node): number =>
   node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row ? node.endPosition.row - 1 : node.endPosition.row
 
+/** The function-like nodes of a tree with their bodies (one search of the tree, cheaper than a query's). */
+export const functionsOf = (root: Node, spec: LanguageSpec): Array<{ fn: Node; body: Node }> => {
+  const found: Array<{ fn: Node; body: Node }> = []
+  const bodyType = new Map(spec.functions)
+  for (const fn of root.descendantsOfType([...bodyType.keys()])) {
+    const body = fn?.childForFieldName("body")
+    if (fn && body && body.type === bodyType.get(fn.type)) found.push({ fn, body })
+  }
+  return found
+}
+
 /** Where the comments of a parsed file are, when no skeleton gave them. */
 export const commentRows = (tree: Tree, loaded: Loaded): Array<CommentRows> =>
   loaded.comments.captures(tree.rootNode).map(({ node }) => ({
@@ -84,7 +95,6 @@ export const elisions = (
   tree: Tree,
   comments: ReadonlyArray<CommentRows>,
   lines: ReadonlyArray<string>,
-  loaded: Loaded,
   spec: LanguageSpec,
   query: string | undefined
 ): Array<Elision> => {
@@ -92,10 +102,8 @@ export const elisions = (
   const found: Array<Elision> = []
   const root = tree.rootNode
 
-  for (const match of loaded.functions.matches(root)) {
-    const fn = match.captures.find((c) => c.name === "fn")?.node
-    const body = match.captures.find((c) => c.name === "body")?.node
-    if (!fn || !body || fn.hasError) continue
+  for (const { fn, body } of functionsOf(root, spec)) {
+    if (fn.hasError) continue
     const name = nameOf(fn)
     if (words.length > 0 && (mentions(name, words) || mentions(lines.slice(body.startPosition.row, body.endPosition.row + 1).join(""), words))) continue
     const what = `body of ${name}()`
@@ -140,8 +148,9 @@ export const elisions = (
     const moduleDoc = docstringOf(root)
     if (moduleDoc) docstringElision(moduleDoc, lines, found)
   }
-  for (const { node } of loaded.docstrings?.captures(root) ?? []) {
-    const doc = docstringOf(node)
+  for (const owner of spec.docstrings ? root.descendantsOfType([...spec.docstrings]) : []) {
+    const body = owner?.childForFieldName("body")
+    const doc = body && docstringOf(body)
     if (doc) docstringElision(doc, lines, found)
   }
 

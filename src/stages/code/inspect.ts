@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import type { Node, Tree } from "web-tree-sitter"
-import type { LanguageName } from "./languages.ts"
+import { functionsOf } from "./elide.ts"
+import { LANGUAGES, type LanguageName } from "./languages.ts"
 import { load } from "./parser.ts"
 import type { Rows } from "./skeleton.ts"
 
@@ -19,9 +20,9 @@ export const signatures = async (language: LanguageName, source: string): Promis
   const tree = loaded.parser.parse(source)!
   try {
     const lines = source.split("\n")
-    const matches = loaded.functions.matches(tree.rootNode)
-    const bodies = matches.flatMap((m) => m.captures.filter((c) => c.name === "body").map((c) => c.node))
-    return matches.flatMap((m) => m.captures.filter((c) => c.name === "fn")).map((c) => c.node)
+    const functions = functionsOf(tree.rootNode, LANGUAGES[language])
+    const bodies = functions.map((f) => f.body)
+    return functions.map((f) => f.fn)
       .filter((fn) => !bodies.some((b) => b.startIndex < fn.startIndex && fn.endIndex <= b.endIndex))
       .filter((fn) => !insideError(fn))
       .map((fn) => lines[fn.startPosition.row]!)

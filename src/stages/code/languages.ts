@@ -11,34 +11,29 @@ export type LanguageName = "python" | "javascript" | "typescript" | "tsx" | "go"
 export interface LanguageSpec {
   /** The grammar package, and its .wasm file inside it. */
   readonly grammar: readonly [pkg: string, wasm: string]
-  /** A tree-sitter query capturing `@fn` function-like nodes and their `@body`. */
-  readonly functions: string
+  /** Function-like node types, each with the type of the node in its `body` field. */
+  readonly functions: ReadonlyArray<readonly [fn: string, body: string]>
   /** Node types of comments. */
   readonly comments: ReadonlyArray<string>
   /** `brace`: bodies are `{ … }` blocks; `indent`: Python blocks. */
   readonly style: "brace" | "indent"
   /** How a line comment starts, for markers that replace comment runs. */
   readonly lineComment: string
-  /** A query capturing `@block` nodes that may open with a docstring (Python classes). */
-  readonly docstrings?: string
+  /** Node types whose `body` may open with a docstring (Python classes). */
+  readonly docstrings?: ReadonlyArray<string>
 }
 
-const JS_FUNCTIONS = `
-(function_declaration body: (statement_block) @body) @fn
-(function_expression body: (statement_block) @body) @fn
-(generator_function_declaration body: (statement_block) @body) @fn
-(generator_function body: (statement_block) @body) @fn
-(arrow_function body: (statement_block) @body) @fn
-(method_definition body: (statement_block) @body) @fn`
+const JS_FUNCTIONS = ["function_declaration", "function_expression", "generator_function_declaration", "generator_function", "arrow_function", "method_definition"]
+  .map((fn) => [fn, "statement_block"] as const)
 
 export const LANGUAGES: Record<LanguageName, LanguageSpec> = {
   python: {
     grammar: ["tree-sitter-python", "tree-sitter-python.wasm"],
-    functions: "(function_definition body: (block) @body) @fn",
+    functions: [["function_definition", "block"]],
     comments: ["comment"],
     style: "indent",
     lineComment: "#",
-    docstrings: "(class_definition body: (block) @block)"
+    docstrings: ["class_definition"]
   },
   javascript: {
     grammar: ["tree-sitter-javascript", "tree-sitter-javascript.wasm"],
@@ -63,38 +58,28 @@ export const LANGUAGES: Record<LanguageName, LanguageSpec> = {
   },
   go: {
     grammar: ["tree-sitter-go", "tree-sitter-go.wasm"],
-    functions: `
-(function_declaration body: (block) @body) @fn
-(method_declaration body: (block) @body) @fn
-(func_literal body: (block) @body) @fn`,
+    functions: [["function_declaration", "block"], ["method_declaration", "block"], ["func_literal", "block"]],
     comments: ["comment"],
     style: "brace",
     lineComment: "//"
   },
   rust: {
     grammar: ["tree-sitter-rust", "tree-sitter-rust.wasm"],
-    functions: `
-(function_item body: (block) @body) @fn
-(closure_expression body: (block) @body) @fn`,
+    functions: [["function_item", "block"], ["closure_expression", "block"]],
     comments: ["line_comment", "block_comment"],
     style: "brace",
     lineComment: "//"
   },
   java: {
     grammar: ["tree-sitter-java", "tree-sitter-java.wasm"],
-    functions: `
-(method_declaration body: (block) @body) @fn
-(constructor_declaration body: (constructor_body) @body) @fn
-(lambda_expression body: (block) @body) @fn`,
+    functions: [["method_declaration", "block"], ["constructor_declaration", "constructor_body"], ["lambda_expression", "block"]],
     comments: ["line_comment", "block_comment"],
     style: "brace",
     lineComment: "//"
   },
   cpp: {
     grammar: ["tree-sitter-cpp", "tree-sitter-cpp.wasm"],
-    functions: `
-(function_definition body: (compound_statement) @body) @fn
-(lambda_expression body: (compound_statement) @body) @fn`,
+    functions: [["function_definition", "compound_statement"], ["lambda_expression", "compound_statement"]],
     comments: ["comment"],
     style: "brace",
     lineComment: "//"

@@ -34,6 +34,7 @@ const logicalLines = (text: string) => {
   const n = text.length
   const lines: Array<Logical> = []
   const comments: Array<Span> = []
+  const middles: Array<Span> = []
   const rowStarts: Array<number> = [0]
   let row = 0
   let depth = 0
@@ -78,6 +79,7 @@ const logicalLines = (text: string) => {
       }
       if (c === DQUOTE || c === SQUOTE) {
         const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c
+        const openRow = row
         let k = triple ? i + 3 : i + 1
         for (; k < n; k++) {
           const d = text.charCodeAt(k)
@@ -95,6 +97,8 @@ const logicalLines = (text: string) => {
           i = k // an unterminated one-line string ends at its row
           continue
         }
+        // A string's middle rows are only its text: the parser need not read them.
+        if (row - openRow >= 2) middles.push([rowStarts[openRow + 1]!, rowStarts[row]! - 1])
         i = Math.min(n, triple ? k + 3 : k + 1)
         lastCode = i - 1
         continue
@@ -115,7 +119,7 @@ const logicalLines = (text: string) => {
       rowStarts.push(i)
     }
   }
-  return { lines, comments, rowStarts }
+  return { lines, comments, middles, rowStarts }
 }
 
 /** Where row r's text ends, before its line break. */
@@ -125,7 +129,7 @@ const rowEnd = (text: string, rowStarts: ReadonlyArray<number>, r: number): numb
 }
 
 export const lexPython = (text: string): Found | undefined => {
-  const { lines, comments, rowStarts } = logicalLines(text)
+  const { lines, comments, middles, rowStarts } = logicalLines(text)
   const bodies: Array<Body> = []
   let blankedUntil = -1 // the last row of the last body left out
   for (let k = 0; k < lines.length; k++) {
@@ -150,14 +154,17 @@ export const lexPython = (text: string): Found | undefined => {
     bodies.push([rowStarts[from]!, rowEnd(text, rowStarts, to), replacement])
     blankedUntil = to
   }
-  // Comments inside a body left out are not the stage's concern.
-  const outside: Array<Span> = []
+  return { bodies, comments: outside(comments, bodies), blanks: outside(middles, bodies) }
+}
+
+/** The spans that are not inside a body left out (both lists in order). */
+const outside = (spans: ReadonlyArray<Span>, bodies: ReadonlyArray<Body>): Array<Span> => {
+  const kept: Array<Span> = []
   let b = 0
-  for (let c = 0; c < comments.length; c++) {
-    const at = comments[c]![0]
-    while (b < bodies.length && bodies[b]![1] < at) b++
-    if (b < bodies.length && bodies[b]![0] <= at) continue
-    outside.push(comments[c]!)
+  for (const span of spans) {
+    while (b < bodies.length && bodies[b]![1] < span[0]) b++
+    if (b < bodies.length && bodies[b]![0] <= span[0]) continue
+    kept.push(span)
   }
-  return { bodies, comments: outside }
+  return kept
 }

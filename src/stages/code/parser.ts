@@ -11,9 +11,7 @@ import { LANGUAGES, type LanguageName } from "./languages.ts"
 
 export interface Loaded {
   readonly parser: TSParser
-  readonly functions: TSQuery
   readonly comments: TSQuery
-  readonly docstrings: TSQuery | undefined
 }
 
 const require_ = createRequire(import.meta.url)
@@ -41,9 +39,7 @@ export const load = (name: LanguageName): Promise<Loaded> => {
       const comments = spec.comments.map((c) => `(${c}) @comment`).join("\n")
       return {
         parser,
-        functions: new ts.Query(language, spec.functions),
-        comments: new ts.Query(language, comments),
-        docstrings: spec.docstrings ? new ts.Query(language, spec.docstrings) : undefined
+        comments: new ts.Query(language, comments)
       }
     })
     loaded.set(name, entry)

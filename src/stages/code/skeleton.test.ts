@@ -22,8 +22,8 @@ const bothWays = async (source: string, language: LanguageName) => {
       fullErrors: errorRows(full).length,
       skeleton,
       skeletonErrors: tree ? errorRows(tree).length : -1,
-      fromFull: elisions(full, commentRows(full, loaded), lines, loaded, LANGUAGES[language], undefined),
-      fromSkeleton: tree ? elisions(tree, skeleton.comments, lines, loaded, LANGUAGES[language], undefined) : []
+      fromFull: elisions(full, commentRows(full, loaded), lines, LANGUAGES[language], undefined),
+      fromSkeleton: tree ? elisions(tree, skeleton.comments, lines, LANGUAGES[language], undefined) : []
     }
   } finally {
     full.delete()

@@ -24,6 +24,8 @@ export type Body = readonly [from: number, to: number, replacement?: string]
 export interface Found {
   readonly bodies: ReadonlyArray<Body>
   readonly comments: ReadonlyArray<Span>
+  /** Other stretches the parser need not read (a long string's middle rows). */
+  readonly blanks?: ReadonlyArray<Span>
 }
 
 /** A comment's first and last rows (0-based) and the column it starts at. */
@@ -80,7 +82,7 @@ const rowAt = (starts: ReadonlyArray<number>, position: number): number => {
  */
 const skeletonText = (text: string, found: Found, starts: ReadonlyArray<number>): string => {
   const breaks = (from: number, to: number) => "\n".repeat(rowAt(starts, to) - rowAt(starts, from))
-  const cuts: Array<Body> = [...found.bodies, ...found.comments.map(([from, to]) => [from, to, " " + breaks(from, to)] as const)]
+  const cuts: Array<Body> = [...found.bodies, ...found.comments.map(([from, to]) => [from, to, " " + breaks(from, to)] as const), ...found.blanks ?? []]
   cuts.sort((a, b) => a[0] - b[0])
   const parts: Array<string> = []
   let at = 0
