@@ -44,7 +44,7 @@ describe("code on real source files", () => {
     }))
     // The output parses as well as the input (leveldb's GUARDED_BY macros trip the C++ grammar).
     expect(await syntaxErrors(language, output)).toBeLessThanOrEqual(await syntaxErrors(language, source))
-    for (const signature of await signatures(language, source)) expect(output).toContain(signature)
+    for (const signature of (await signatures(language, source))!) expect(output).toContain(signature)
     expect(bodies.length).toBeGreaterThan(0)
     for (const [got, expected] of bodies) expect(got).toBe(expected)
   })
@@ -75,7 +75,9 @@ describe("code on real source files", () => {
     const language: LanguageName = path.endsWith(".ts") ? "typescript" : "javascript"
     const c = await runInMemory(codeBytes(input, { language }))
     const output = text(toBytes(c.output))
-    for (const signature of await signatures(language, text(input))) expect(output).toContain(signature)
+    // Undefined for effect's Stream.ts and internal/effect.ts: the grammar gives up on them (TS
+    // syntax it lacks), so which functions are top-level cannot be read from its tree.
+    for (const signature of (await signatures(language, text(input))) ?? []) expect(output).toContain(signature)
     expect(await syntaxErrors(language, output)).toBeLessThanOrEqual(await syntaxErrors(language, text(input)))
     expect(1 - tokens(output) / tokens(text(input))).toBeGreaterThanOrEqual(floor)
   }, 60_000)

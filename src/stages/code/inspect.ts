@@ -13,12 +13,14 @@ import type { Rows } from "./skeleton.ts"
 
 /**
  * The first line of every function that is not inside another function's body — of those the
- * grammar could place: a function inside an ERROR node may be nested or not, the parse cannot say.
+ * grammar could place: a function inside an ERROR node may be nested or not, the parse cannot
+ * say; and when the grammar gives up on the whole file (its root is an ERROR), undefined.
  */
-export const signatures = async (language: LanguageName, source: string): Promise<Array<string>> => {
+export const signatures = async (language: LanguageName, source: string): Promise<Array<string> | undefined> => {
   const loaded = await load(language)
   const tree = loaded.parser.parse(source)!
   try {
+    if (tree.rootNode.type === "ERROR") return undefined
     const lines = source.split("\n")
     const functions = functionsOf(tree.rootNode, LANGUAGES[language])
     const bodies = functions.map((f) => f.body)
@@ -36,7 +38,7 @@ const insideError = (node: Node): boolean => {
   return false
 }
 
-/** The rows of each ERROR and missing node of a tree (none inside another). */
+/** The rows of each ERROR and missing node of a tree, in document order. */
 export const errorRows = (tree: Tree): Array<Rows> => {
   const rows: Array<Rows> = []
   if (!tree.rootNode.hasError) return rows
@@ -45,7 +47,7 @@ export const errorRows = (tree: Tree): Array<Rows> => {
     for (;;) {
       const node = cursor.currentNode
       if (cursor.nodeType === "ERROR" || node.isMissing) rows.push([node.startPosition.row, node.endPosition.row])
-      else if (node.hasError && cursor.gotoFirstChild()) continue
+      if (node.hasError && cursor.gotoFirstChild()) continue
       while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return rows
     }
   } finally {
