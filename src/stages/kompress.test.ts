@@ -29,9 +29,9 @@ describe("kompress, statistical", () => {
     const input = prose(60)
     const out = text(toBytes((await runInMemory(kompressBytes(encode(input)))).output))
     expect(kept(input, out)).toEqual([])
-    // Measured 35.6%: only words whose loss cannot change what a sentence says are dropped
+    // Measured 39.2%: only words whose loss cannot change what a sentence says are dropped
     // (negations, quantifiers, conditions, modals and all facts stay), which caps the ratio.
-    expect(1 - tokens(out) / tokens(input)).toBeGreaterThanOrEqual(0.33)
+    expect(1 - tokens(out) / tokens(input)).toBeGreaterThanOrEqual(0.38)
   })
 
   it("keeps every number, identifier and URL of the prose in real transcripts", async () => {
@@ -73,6 +73,21 @@ describe("kompress, statistical", () => {
     expect(out).toContain("not")
     expect(out).toContain("never")
     expect(out).toContain("`DEPLOY_TOKEN`")
+  })
+
+  it("drops words that are filler only where they stand, and keeps them elsewhere", async () => {
+    const sentences = [
+      "Please note that the value of retry_count is much larger than the file src/a.ts says.",
+      "How much does the job cost, and how much time is left for the function to finish?",
+      "Make sure that the request will not be sent twice."
+    ]
+    const out = text(toBytes((await runInMemory(kompressBytes(encode((sentences.join("\n") + "\n").repeat(6))), { minTokens: 0 })).output))
+    const first = out.split("\n").slice(0, 3)
+    expect(first[0]).toBe("retry_count larger than src/a.ts says.")
+    expect(first[1]).toContain("How much")
+    expect(first[1]).toContain("how much time")
+    expect(first[1]).toContain("function") // not next to an identifier: the word says what is meant
+    expect(first[2]).toBe("request not sent twice.")
   })
 
   it("stores the original, and says how many words it left out", async () => {

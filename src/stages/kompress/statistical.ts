@@ -28,7 +28,15 @@ need needs needed want wants wanted like way ways able enough thing things lot l
 within where when example right now know follows following case
 various certain particular specific given respective appropriate relevant actual whole entire basic simple general
 common usual typical different new good great important necessary possible available
+please will shall
 `.split(/\s+/).filter(Boolean))
+
+/** Nouns that only say what kind of thing the identifier next to them is: "the file src/a.ts". */
+const KIND_NOUNS = new Set("file files function method variable field value key property parameter argument directory folder path".split(" "))
+
+/** Words that are filler only next to another: "note that", "make sure", "much easier". */
+const FILLER_BEFORE: Readonly<Record<string, RegExp>> = { note: /^that$/, much: /^(?:\w+er|more|less)$/ }
+const FILLER_AFTER: Readonly<Record<string, ReadonlyArray<string>>> = { sure: ["make", "makes", "making"] }
 
 /** Manner adverbs (easily, entirely, simply…) colour a sentence without changing its facts. */
 const MANNER_ADVERB = /^[a-z]{3,}ly$/
@@ -69,6 +77,8 @@ const verdictOf = (w: string, queryWords: ReadonlySet<string>): boolean | undefi
   return undefined
 }
 
+const isIdentifier = (part: Line["parts"][number] | undefined): boolean => part?.word === true && IS_FACT.test(part.text) && !/^\d+$/.test(part.text)
+
 export const keepStatistical = (lines: ReadonlyArray<Line>, query: string | undefined): Array<Array<boolean>> => {
   const queryWords = queryWordsOf(query)
   // Most words recur: each distinct word is judged once.
@@ -89,6 +99,10 @@ export const keepStatistical = (lines: ReadonlyArray<Line>, query: string | unde
       const first = w.charCodeAt(0)
       const upper = first < 128 ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(w)
       if (upper && i > 0 && previous !== undefined && !/^[.!?:]$/.test(previous)) return true
+      const lower = w.toLowerCase()
+      if (FILLER_BEFORE[lower]?.test(next?.text.toLowerCase() ?? "") && !/^(?:how|too|as|so)$/i.test(previous ?? "")) return false
+      if (FILLER_AFTER[lower]?.includes(previous?.toLowerCase() ?? "")) return false
+      if (KIND_NOUNS.has(lower) && (isIdentifier(next) || isIdentifier(line.parts[i - 1]) || (next?.text.toLowerCase() === "of" && isIdentifier(line.parts[i + 2])))) return false
       return verdict !== false
     })
   )
