@@ -123,6 +123,13 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
   let lastSignificant = -1 // the last character of code, to tell a regular expression from a division
   let wordStart = -1, wordEnd = -1
   let inTemplate = false
+  // Parenthesised groups since the header's start, with the depth they are at, and those of
+  // function headers, whose insides are left out too.
+  const groups: Array<readonly [from: number, to: number, level: number]> = []
+  const params: Array<Span> = []
+  const dropGroups = (level: number) => {
+    while (groups.length > 0 && groups.at(-1)![2] >= level) groups.pop()
+  }
   let i = 0
   while (i < n) {
     if (inTemplate) {
@@ -241,6 +248,15 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
     lastSignificant = i
     if (c === LBRACE) {
       const blank = blanking === 0 && opensBody(family, text.slice(boundary, i))
+      if (blank) {
+        // The body's parameter lists: the stage never reads them either.
+        for (const [from, to, level] of groups) {
+          if (level !== closers.length || from < boundary || (bodies.at(-1)?.[0] ?? -1) > from || (comments.at(-1)?.[0] ?? -1) > from) continue
+          if (/\bpub\s*$/.test(text.slice(Math.max(0, from - 9), from - 1))) continue // Rust's pub(crate)
+          params.push([from, to])
+        }
+      }
+      dropGroups(closers.length)
       closers.push(RBRACE), boundaries.push(boundary), positions.push(i), blanks.push(blank)
       if (blank) blanking++
       boundary = i + 1
@@ -265,16 +281,19 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
         blanking--
         bodies.push([at + 1, i])
       }
+      if (c === RPAREN && blanking === 0 && i > at + 1) groups.push([at + 1, i, closers.length])
+      if (c === RBRACE) dropGroups(closers.length)
       boundary = c === RBRACE ? i + 1 : outer
       headerEmpty = c === RBRACE
     } else if (c === SEMI || (c === COMMA && family !== "rust")) {
       // (A Rust header may hold commas: `where T: A, U: B,`.)
+      dropGroups(closers.length)
       boundary = i + 1
       headerEmpty = true
     }
     i++
   }
-  return closers.length === 0 && !inTemplate ? { bodies, comments } : undefined
+  return closers.length === 0 && !inTemplate ? { bodies, comments, blanks: params } : undefined
 }
 
 /** Whether only spaces and tabs come before position i on its line. */

@@ -29,7 +29,10 @@ interface Logical {
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127
 
-/** The logical lines of a Python source, the comments in it, and where each row starts. */
+/**
+ * The logical lines of a Python source, its comments, what the parser need not read (long
+ * strings' middle rows, defs' parameters) and where each row starts.
+ */
 const logicalLines = (text: string) => {
   const n = text.length
   const lines: Array<Logical> = []
@@ -40,6 +43,9 @@ const logicalLines = (text: string) => {
   let depth = 0
   let continued = false
   let current: Logical | undefined
+  // Where the current def's parameters start, and how many comments and strings came before.
+  let params: [from: number, before: number] | undefined
+  const cuts: Array<Span> = []
   let i = 0
   while (i < n) {
     // At the start of a physical row.
@@ -49,6 +55,7 @@ const logicalLines = (text: string) => {
     const first = text.charCodeAt(j)
     const blank = j >= n || first === NL || first === CR
     if (!blank && depth === 0 && !continued) {
+      params = undefined
       let prefixEnd = j
       while (prefixEnd < n && prefixEnd - j < 3 && isWordChar(text.charCodeAt(prefixEnd))) prefixEnd++
       const quote = text.charCodeAt(prefixEnd)
@@ -103,8 +110,17 @@ const logicalLines = (text: string) => {
         lastCode = i - 1
         continue
       }
-      if (c === 40 || c === 91 || c === 123) depth++
-      else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--
+      if (c === 40 || c === 91 || c === 123) {
+        if (c === 40 && depth === 0 && current?.isDef && params === undefined) params = [i + 1, comments.length + middles.length]
+        depth++
+      } else if ((c === 41 || c === 93 || c === 125) && depth > 0) {
+        depth--
+        // A def's parameters, unless a comment or long string is inside them.
+        if (depth === 0 && params !== undefined && params[0] >= 0) {
+          if (params[1] === comments.length + middles.length && i > params[0]) cuts.push([params[0], i])
+          params = [-1, 0]
+        }
+      }
       if (c === BACKSLASH && (text.charCodeAt(i + 1) === NL || (text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === NL))) continued = true
       else if (c !== SPACE && c !== TAB && c !== CR) lastCode = i
       i++
@@ -119,7 +135,7 @@ const logicalLines = (text: string) => {
       rowStarts.push(i)
     }
   }
-  return { lines, comments, middles, rowStarts }
+  return { lines, comments, blanks: [...middles, ...cuts].sort((a, b) => a[0] - b[0]), rowStarts }
 }
 
 /** Where row r's text ends, before its line break. */
@@ -129,7 +145,7 @@ const rowEnd = (text: string, rowStarts: ReadonlyArray<number>, r: number): numb
 }
 
 export const lexPython = (text: string): Found | undefined => {
-  const { lines, comments, middles, rowStarts } = logicalLines(text)
+  const { lines, comments, blanks, rowStarts } = logicalLines(text)
   const bodies: Array<Body> = []
   let blankedUntil = -1 // the last row of the last body left out
   for (let k = 0; k < lines.length; k++) {
@@ -154,7 +170,7 @@ export const lexPython = (text: string): Found | undefined => {
     bodies.push([rowStarts[from]!, rowEnd(text, rowStarts, to), replacement])
     blankedUntil = to
   }
-  return { bodies, comments: outside(comments, bodies), blanks: outside(middles, bodies) }
+  return { bodies, comments: outside(comments, bodies), blanks: outside(blanks, bodies) }
 }
 
 /** The spans that are not inside a body left out (both lists in order). */

@@ -56,7 +56,8 @@ describe("skeleton", () => {
   })
 
   // Braces the lexer must not count: in strings, comments, regular expressions, template
-  // literals, raw strings and char literals; and headers that look like functions but are not.
+  // literals, raw strings and char literals; headers that look like functions but are not; and
+  // parameter lists it must leave alone (Rust's pub(crate), Python's with comments or long strings).
   const body = (lines: ReadonlyArray<string>) => lines.map((l) => `  ${l}\n`).join("")
   const filler = body(["step(1)", "step(2)", "step(3)", "step(4)", "step(5)", "step(6)", "step(7)", "step(8)"].map((l) => `${l} // ${"x".repeat(20)}`))
   const statements = body(["step(1);", "step(2);", "step(3);", "step(4);", "step(5);", "step(6);", "step(7);", "step(8);"].map((l) => `${l} // ${"x".repeat(20)}`))
@@ -64,16 +65,16 @@ describe("skeleton", () => {
     ["javascript", `function a(x) {\n  const s = "}{"; const t = '{'\n  const r = /[}{]/g.test(x) ? x / 2 / 3 : 0\n  const u = \`\${ { k: "}" }.k } \${\`\${"{"}\`}\`\n  /* } */ // {\n${filler}}\nclass B extends mix(C) {\n  m() {\n${filler}  }\n}\nif (ok(1)) {\n  function inner() {\n${filler}  }\n}\nconst d = () => {\n${filler}}\n`],
     ["typescript", `export function f<T>(x: T): { a: T } {\n  const o = { a: x, "}": 1 }\n${filler}  return o\n}\nexport class K implements L {\n  private m(a: string): void {\n${filler}  }\n}\n`],
     ["go", "package p\n\nfunc A(x int) (int, error) {\n\ts := `}{`\n\tc := '{'\n\tif x > 0 {\n\t\treturn 1, nil\n\t}\n" + filler.replaceAll("//", "//") + "\treturn 0, nil\n}\n\ntype T struct {\n\tF func(int) int\n}\n\nfunc (t *T) M() {\n" + filler + "}\n"],
-    ["rust", `fn a<'a>(x: &'a str) -> Option<char> where 'a: 'static {\n    let c = '{';\n    let r = r#"}"{"#;\n    let b = b'}';\n    /* nested /* } */ { */\n${filler.replaceAll("step(", "step!(")}    x.chars().next()\n}\nimpl<F: Fn(u8)> Tr for S<F> {\n    fn m(&self) {\n${filler.replaceAll("step(", "step!(")}    }\n}\n`],
+    ["rust", `fn a<'a>(x: &'a str) -> Option<char> where 'a: 'static {\n    let c = '{';\n    let r = r#"}"{"#;\n    let b = b'}';\n    /* nested /* } */ { */\n${filler.replaceAll("step(", "step!(")}    x.chars().next()\n}\nimpl<F: Fn(u8)> Tr for S<F> {\n    fn m(&self) {\n${filler.replaceAll("step(", "step!(")}    }\n    pub(crate) fn c(&self) -> u8 {\n${filler.replaceAll("step(", "step!(")}        1\n    }\n}\n`],
     ["java", `class A {\n  void m() {\n    String s = "}";\n    char c = '{';\n    String t = """\n      }{\n      """;\n${statements}  }\n  static {\n    X.y = new Runnable() {\n      public void run() {\n${statements}      }\n    };\n  }\n}\n`],
     ["cpp", `#define OPEN {\nint f(int x) {\n  const char* s = R"d(}{)d";\n  int big = 1'000'000;\n  char c = '}';\n${statements}  return x;\n}\nnamespace n {\nclass K {\n  int g() const {\n${statements}    return 1;\n  }\n};\n}\n`],
-    ["python", `def a(x):\n    """Doc.\n\n    More.\n    """\n    s = "}{"\n    t = '''\ndef not_a_def():\n'''\n    y = (1,\n2)\n${filler.replaceAll("  step", "    step").replaceAll("//", "#")}    return x\n\nclass K:\n    @property\n    def m(self):\n${filler.replaceAll("  step", "        step").replaceAll("//", "#")}        return 1\n`]
+    ["python", `def a(x):\n    """Doc.\n\n    More.\n    """\n    s = "}{"\n    t = '''\ndef not_a_def():\n'''\n    y = (1,\n2)\n${filler.replaceAll("  step", "    step").replaceAll("//", "#")}    return x\n\nclass K:\n    @property\n    def m(self):\n${filler.replaceAll("  step", "        step").replaceAll("//", "#")}        return 1\n\n    def n(self,  # the receiver\n          y=\"\"\"a\nb\nc\"\"\"):\n${filler.replaceAll("  step", "        step").replaceAll("//", "#")}        return 2\n`]
   ]
   it.each(tricky)("%s: braces inside literals and comments do not fool the lexer", async (language, source) => {
     const r = await bothWays(source, language)
     expect(r.fullErrors).toBe(0)
     expect(r.skeletonErrors).toBe(0)
-    expect(r.fromSkeleton.filter((e) => e.as === "body").length).toBeGreaterThanOrEqual(2)
+    expect(r.fromSkeleton.filter((e) => e.as === "body").length).toBeGreaterThanOrEqual(language === "python" || language === "rust" ? 3 : 2)
     expect(r.fromSkeleton).toEqual(r.fromFull)
   })
 
