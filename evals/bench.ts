@@ -61,8 +61,13 @@ const report = (name: string, input: Uint8Array, ms: number, out: Compressed, ex
     ...extra
   })
 
-const bench = (name: string, input: Uint8Array, run: (b: Uint8Array) => Effect.Effect<Compressed, unknown, Store | Config.Config>, runs = 20, extra = {}) =>
-  report(name, input, time(runs, () => runSync(run(input))), runSync(run(input)), extra)
+// `npm run bench -- code` runs only the cases whose name holds "code".
+const only = process.argv[2]
+const wanted = (name: string) => only === undefined || name.includes(only)
+
+const bench = (name: string, input: Uint8Array, run: (b: Uint8Array) => Effect.Effect<Compressed, unknown, Store | Config.Config>, runs = 20, extra = {}) => {
+  if (wanted(name)) report(name, input, time(runs, () => runSync(run(input))), runSync(run(input)), extra)
+}
 
 const oneMegabyte = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
   const out: Array<Uint8Array> = []
@@ -101,8 +106,9 @@ const timeAsync = async (runs: number, f: () => Promise<unknown>): Promise<numbe
   return median(ms)
 }
 const runAsync = (e: Effect.Effect<Compressed, unknown, Store | Config.Config>) => Effect.runPromise(e.pipe(Effect.provide(layer)))
-const benchAsync = async (name: string, input: Uint8Array, run: (b: Uint8Array) => Effect.Effect<Compressed, unknown, Store | Config.Config>, runs = 10) =>
-  report(name, input, await timeAsync(runs, () => runAsync(run(input))), await runAsync(run(input)))
+const benchAsync = async (name: string, input: Uint8Array, run: (b: Uint8Array) => Effect.Effect<Compressed, unknown, Store | Config.Config>, runs = 10) => {
+  if (wanted(name)) report(name, input, await timeAsync(runs, () => runAsync(run(input))), await runAsync(run(input)))
+}
 // Whole copies of one corpus file, 1 MB or just over; a cut-off copy makes the parser read the whole
 // text (the skeleton it parses otherwise needs balanced brackets), which the last row measures.
 const codeFiles: ReadonlyArray<[string, LanguageName]> = [
@@ -131,7 +137,7 @@ buildModel(modelDir)
 const modelLayer = Layer.merge(MemoryStore.layer(), Config.layerWith({ home: "/nonexistent", kompressModel: modelDir }))
 const proseSmall = new TextEncoder().encode(prose(400))
 const modelRun = () => Effect.runPromise(kompressBytes(proseSmall, { scorer: "model" }).pipe(Effect.provide(modelLayer)))
-report("kompress, model path (tiny model): prose", proseSmall, await timeAsync(5, modelRun), await modelRun())
+if (wanted("kompress, model path")) report("kompress, model path (tiny model): prose", proseSmall, await timeAsync(5, modelRun), await modelRun())
 rmSync(modelDir, { recursive: true, force: true })
 bench("crush: 1 MB of JSON", json1mb, (b) => crushBytes(b))
 
@@ -140,19 +146,21 @@ const thousand = new TextEncoder().encode(JSON.stringify(logItems(1000).items))
 bench("crush: 1,000 log items (~100k tokens)", thousand, (b) => crushBytes(b), 30)
 const bigText = JSON.stringify(logItems(30_000).items)
 const big = new TextEncoder().encode(bigText)
-const baseline = time(5, () => JSON.stringify(JSON.parse(bigText)))
-const crushBig = time(5, () => runSync(crushBytes(big)))
-report("crush: ~10 MB of log items", big, crushBig, runSync(crushBytes(big)), {
-  "parse+stringify ms": baseline.toFixed(1),
-  "× parse+stringify": (crushBig / baseline).toFixed(2)
-})
+if (wanted("crush: ~10 MB")) {
+  const baseline = time(5, () => JSON.stringify(JSON.parse(bigText)))
+  const crushBig = time(5, () => runSync(crushBytes(big)))
+  report("crush: ~10 MB of log items", big, crushBig, runSync(crushBytes(big)), {
+    "parse+stringify ms": baseline.toFixed(1),
+    "× parse+stringify": (crushBig / baseline).toFixed(2)
+  })
+}
 if (existsSync(join(corpus, "json"))) {
   for (const file of readdirSync(join(corpus, "json")).filter((f) => f.endsWith(".json")).sort()) {
     bench(`crush: ${file}`, readFileSync(join(corpus, "json", file)), (b) => crushBytes(b), 10)
   }
 }
 // Routing reads a bounded prefix: a megabyte costs what a few kilobytes do.
-for (const [name, input] of [["logs", logMb], ["search", hits], ["JSON", json1mb]] as const) {
+for (const [name, input] of wanted("route") ? [["logs", logMb], ["search", hits], ["JSON", json1mb]] as const : []) {
   const bytes = Array.isArray(input) ? oneMegabyte(input) : input as Uint8Array
   const ms = time(50, () => detect(bytes))
   rows.push({ case: `route: 1 MB of ${name} → ${detect(bytes)}`, "input MB": (bytes.length / 1e6).toFixed(2), "median ms": ms.toFixed(2) })

@@ -60,15 +60,25 @@ const docstringElision = (doc: Node, lines: ReadonlyArray<string>, out: Array<El
 const lastRow = (node: Node): number =>
   node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row ? node.endPosition.row - 1 : node.endPosition.row
 
-/** The function-like nodes of a tree with their bodies (one search of the tree, cheaper than a query's). */
-export const functionsOf = (root: Node, spec: LanguageSpec): Array<{ fn: Node; body: Node }> => {
-  const found: Array<{ fn: Node; body: Node }> = []
+/**
+ * The function-like nodes of a tree with their bodies, and the nodes whose body may open with a
+ * docstring: one search of the tree, cheaper than a query's.
+ */
+export const functionsOf = (root: Node, spec: LanguageSpec): { functions: Array<{ fn: Node; body: Node }>; docstringOwners: Array<Node> } => {
+  const functions: Array<{ fn: Node; body: Node }> = []
+  const docstringOwners: Array<Node> = []
   const bodyType = new Map(spec.functions)
-  for (const fn of root.descendantsOfType([...bodyType.keys()])) {
-    const body = fn?.childForFieldName("body")
-    if (fn && body && body.type === bodyType.get(fn.type)) found.push({ fn, body })
+  for (const node of root.descendantsOfType([...bodyType.keys(), ...spec.docstrings ?? []])) {
+    if (!node) continue
+    const wanted = bodyType.get(node.type)
+    if (wanted === undefined) {
+      docstringOwners.push(node)
+      continue
+    }
+    const body = node.childForFieldName("body")
+    if (body && body.type === wanted) functions.push({ fn: node, body })
   }
-  return found
+  return { functions, docstringOwners }
 }
 
 /** Where the comments of a parsed file are, when no skeleton gave them. */
@@ -102,7 +112,8 @@ export const elisions = (
   const found: Array<Elision> = []
   const root = tree.rootNode
 
-  for (const { fn, body } of functionsOf(root, spec)) {
+  const { functions, docstringOwners } = functionsOf(root, spec)
+  for (const { fn, body } of functions) {
     if (fn.hasError) continue
     const name = nameOf(fn)
     if (words.length > 0 && (mentions(name, words) || mentions(lines.slice(body.startPosition.row, body.endPosition.row + 1).join(""), words))) continue
@@ -148,8 +159,8 @@ export const elisions = (
     const moduleDoc = docstringOf(root)
     if (moduleDoc) docstringElision(moduleDoc, lines, found)
   }
-  for (const owner of spec.docstrings ? root.descendantsOfType([...spec.docstrings]) : []) {
-    const body = owner?.childForFieldName("body")
+  for (const owner of docstringOwners) {
+    const body = owner.childForFieldName("body")
     const doc = body && docstringOf(body)
     if (doc) docstringElision(doc, lines, found)
   }

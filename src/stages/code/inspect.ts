@@ -22,7 +22,7 @@ export const signatures = async (language: LanguageName, source: string): Promis
   try {
     if (tree.rootNode.type === "ERROR") return undefined
     const lines = source.split("\n")
-    const functions = functionsOf(tree.rootNode, LANGUAGES[language])
+    const { functions } = functionsOf(tree.rootNode, LANGUAGES[language])
     const bodies = functions.map((f) => f.body)
     return functions.map((f) => f.fn)
       .filter((fn) => !bodies.some((b) => b.startIndex < fn.startIndex && fn.endIndex <= b.endIndex))

@@ -56,58 +56,56 @@ const FAMILY: Record<LanguageName, Family | "python"> = {
   cpp: "cpp"
 }
 
-/** Where each row of a text starts. */
-const rowStarts = (text: string): Array<number> => {
-  const starts = [0]
-  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) starts.push(nl + 1)
-  return starts
-}
-
-/** The row a position is on (the line breaks before it). */
-const rowAt = (starts: ReadonlyArray<number>, position: number): number => {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (starts[mid]! <= position) lo = mid
-    else hi = mid - 1
-  }
-  return lo
-}
-
-/**
- * The text with each body and comment replaced by the line breaks in it (a comment by a space
- * first, so the words around it stay apart): rows stay where they were, columns change only
- * after a removed stretch on its own line, and the parser reads nothing it does not need.
- */
-const skeletonText = (text: string, found: Found, starts: ReadonlyArray<number>): string => {
-  const breaks = (from: number, to: number) => "\n".repeat(rowAt(starts, to) - rowAt(starts, from))
-  const cuts: Array<Body> = [...found.bodies, ...found.comments.map(([from, to]) => [from, to, " " + breaks(from, to)] as const), ...found.blanks ?? []]
-  cuts.sort((a, b) => a[0] - b[0])
-  const parts: Array<string> = []
-  let at = 0
-  for (const [from, to, replacement] of cuts) {
-    parts.push(text.slice(at, from), replacement ?? breaks(from, to))
-    at = to
-  }
-  parts.push(text.slice(at))
-  return parts.join("")
-}
-
 /**
  * The skeleton of a source file, or undefined when there is no lexer for its language or the
  * lexer could not follow the file (its brackets do not balance).
+ *
+ * Its text is the file's with each body, comment and blank replaced by the line breaks in it (a
+ * comment by a space first, so the words around it stay apart): rows stay where they were,
+ * columns change only after a removed stretch on its own line, and the parser reads nothing it
+ * does not need. One pass over the three lists (each in order) writes it and counts rows.
  */
 export const skeletonOf = (text: string, language: LanguageName): Skeleton | undefined => {
   const family = FAMILY[language]
   const found = family === "python" ? lexPython(text) : lexBraces(text, family)
   if (found === undefined) return undefined
-  const starts = rowStarts(text)
-  // A line comment ends at its line break, a block comment at its `*/`.
-  const comments = found.comments.map(([from, to]): CommentRows => {
-    const row = rowAt(starts, from)
-    return { from: row, to: rowAt(starts, to - 1), column: from - starts[row]! }
-  })
-  const bodies = found.bodies.map(([from, to]): Rows => [rowAt(starts, from), rowAt(starts, Math.max(from, to - 1))])
-  return { text: skeletonText(text, found, starts), comments, bodies }
+  const { bodies, comments } = found
+  const blanks = found.blanks ?? []
+  const parts: Array<string> = []
+  const commentRows: Array<CommentRows> = []
+  const bodyRows: Array<Rows> = []
+  let at = 0 // text copied up to here
+  let row = 0 // line breaks before `counted`
+  let counted = 0
+  const rowOf = (position: number): number => {
+    for (let j = text.indexOf("\n", counted); j >= 0 && j < position; j = text.indexOf("\n", j + 1)) row++
+    counted = Math.max(counted, position)
+    return row
+  }
+  let b = 0, c = 0, k = 0
+  for (;;) {
+    const nextBody = bodies[b]?.[0] ?? Infinity
+    const nextComment = comments[c]?.[0] ?? Infinity
+    const nextBlank = blanks[k]?.[0] ?? Infinity
+    const from = Math.min(nextBody, nextComment, nextBlank)
+    if (from === Infinity) break
+    const kind = from === nextBody ? "body" : from === nextComment ? "comment" : "blank"
+    const to = kind === "body" ? bodies[b]![1] : kind === "comment" ? comments[c++]![1] : blanks[k++]![1]
+    const first = rowOf(from)
+    const breaks = rowOf(to) - first
+    // The row of the stretch's last character (a line comment's ends before its line break).
+    const last = to > from && text.charCodeAt(to - 1) === 10 ? first + breaks - 1 : first + breaks
+    parts.push(text.slice(at, from))
+    if (kind === "body") {
+      parts.push(bodies[b]![2] ?? "\n".repeat(breaks))
+      bodyRows.push([first, last])
+      b++
+    } else if (kind === "comment") {
+      parts.push(" " + "\n".repeat(breaks))
+      commentRows.push({ from: first, to: last, column: from - (text.lastIndexOf("\n", from - 1) + 1) })
+    } else parts.push("\n".repeat(breaks))
+    at = to
+  }
+  parts.push(text.slice(at))
+  return { text: parts.join(""), comments: commentRows, bodies: bodyRows }
 }
