@@ -61,7 +61,7 @@ const report = (name: string, input: Uint8Array, ms: number, out: Compressed, ex
     ...extra
   })
 
-// `npm run bench -- code` runs only the cases whose name holds "code".
+// `npx tsx evals/bench.ts code` runs only the cases whose name holds "code".
 const only = process.argv[2]
 const wanted = (name: string) => only === undefined || name.includes(only)
 
