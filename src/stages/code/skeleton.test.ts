@@ -108,4 +108,32 @@ describe("skeleton", () => {
       { numRuns: 150 }
     )
   })
+
+  it("agrees with the whole file's tree on generated Python full of strings, comments and continuations", async () => {
+    const statement = fc.constantFrom(
+      "s = 'def not_a_function():'",
+      "t = \"\"\"\n  text\ndef inside_a_string():\n\"\"\"",
+      "u = (1,\n2)",
+      "v = 1 + \\\n    2",
+      "# a comment: def fake():",
+      "if x:\n    y = [i for i in range(3)]",
+      "w = f\"{x!r} {{}}\"",
+      "def inner(a, b):\n    return a"
+    )
+    const fn = fc.tuple(fc.nat(50), fc.array(statement, { minLength: 0, maxLength: 10 }), fc.boolean(), fc.boolean())
+      .map(([i, body, doc, method]) => {
+        const indent = method ? "    " : ""
+        const lines = [`${indent}def f${i}(self, a=1,  # why\n${indent}        b="x"):`, ...(doc ? [`${indent}    """Doc.\n\n${indent}    More.\n${indent}    """`] : []), ...body.map((l) => l.split("\n").map((x) => `${indent}    ${x}`).join("\n")), `${indent}    return a`]
+        return (method ? "class K:\n" : "") + lines.join("\n") + "\n"
+      })
+    await fc.assert(
+      fc.asyncProperty(fc.array(fn, { minLength: 1, maxLength: 10 }), async (fns) => {
+        const r = await bothWays(fns.join("\n"), "python")
+        expect(r.fullErrors).toBe(0)
+        expect(r.skeletonErrors).toBe(0)
+        expect(r.fromSkeleton).toEqual(r.fromFull)
+      }),
+      { numRuns: 150 }
+    )
+  })
 })
