@@ -29,9 +29,9 @@ describe("kompress, statistical", () => {
     const input = prose(60)
     const out = text(toBytes((await runInMemory(kompressBytes(encode(input)))).output))
     expect(kept(input, out)).toEqual([])
-    // Measured 39.2%: only words whose loss cannot change what a sentence says are dropped
+    // Measured 38.0%: only words whose loss cannot change what a sentence says are dropped
     // (negations, quantifiers, conditions, modals and all facts stay), which caps the ratio.
-    expect(1 - tokens(out) / tokens(input)).toBeGreaterThanOrEqual(0.38)
+    expect(1 - tokens(out) / tokens(input)).toBeGreaterThanOrEqual(0.37)
   })
 
   it("keeps every number, identifier and URL of the prose in real transcripts", async () => {
@@ -88,6 +88,12 @@ describe("kompress, statistical", () => {
     expect(first[1]).toContain("how much time")
     expect(first[1]).toContain("function") // not next to an identifier: the word says what is meant
     expect(first[2]).toBe("request not sent twice.")
+  })
+
+  it("keeps the words a sentence turns on: conditions, needs, predicates, quantities", async () => {
+    const line = "The service is not available when the disk is full, and there is not enough memory for what is needed here."
+    const out = text(toBytes((await runInMemory(kompressBytes(encode(`${line}\n`.repeat(8))), { minTokens: 0 })).output))
+    expect(out.split("\n")[0]).toBe("service not available when disk full not enough memory needed.")
   })
 
   it("stores the original, and says how many words it left out", async () => {

@@ -10,8 +10,9 @@ import type { Line } from "./words.ts"
 
 // Words whose loss does not change what a sentence says: articles, auxiliaries, pronouns,
 // plain prepositions, fillers. Words that carry logic stay: negations, quantifiers (all, some,
-// most), conditions and contrasts (if, unless, because, or, but, than), order (before, after,
-// until), modals (may, must, should).
+// most, enough), conditions and contrasts (if, when, where, unless, because, or, but, than), order
+// (before, after, until, now), modals (may, must, should), wants and needs, and the adjectives a
+// sentence can turn on ("is not available").
 const FUNCTION_WORDS = new Set(`
 a an the this that these those there here it its itself they them their theirs we us our ours you your yours
 he him his she her hers i me my mine someone something
@@ -24,10 +25,10 @@ generally typically often
 get gets got getting make makes made making let lets
 it's that's there's here's what's let's i'm i've i'll i'd we're we've we'll we'd you're you've you'll you'd they're
 they've they'll it'll he's she's who's
-need needs needed want wants wanted like way ways able enough thing things lot lots
-within where when example right now know follows following case
+way ways able thing things lot lots
+within example right know follows following
 various certain particular specific given respective appropriate relevant actual whole entire basic simple general
-common usual typical different new good great important necessary possible available
+common usual typical important
 please will shall
 `.split(/\s+/).filter(Boolean))
 
