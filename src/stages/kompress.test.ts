@@ -79,15 +79,17 @@ describe("kompress, statistical", () => {
     const sentences = [
       "Please note that the value of retry_count is much larger than the file src/a.ts says.",
       "How much does the job cost, and how much time is left for the function to finish?",
-      "Make sure that the request will not be sent twice."
+      "Make sure that the request will not be sent twice.",
+      "The constructor then calls toString and valueOf on the prototype."
     ]
     const out = text(toBytes((await runInMemory(kompressBytes(encode((sentences.join("\n") + "\n").repeat(6))), { minTokens: 0 })).output))
-    const first = out.split("\n").slice(0, 3)
+    const first = out.split("\n").slice(0, 4)
     expect(first[0]).toBe("retry_count larger than src/a.ts says.")
     expect(first[1]).toContain("How much")
     expect(first[1]).toContain("how much time")
     expect(first[1]).toContain("function") // not next to an identifier: the word says what is meant
     expect(first[2]).toBe("request not sent twice.")
+    expect(out.split("\n")[3]).toBe("constructor calls toString valueOf prototype.") // words that are also names of Object's properties
   })
 
   it("keeps the words a sentence turns on: conditions, needs, predicates, quantities", async () => {

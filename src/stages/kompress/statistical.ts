@@ -36,8 +36,8 @@ please will shall
 const KIND_NOUNS = new Set("file files function method variable field value key property parameter argument directory folder path".split(" "))
 
 /** Words that are filler only next to another: "note that", "make sure", "much easier". */
-const FILLER_BEFORE: Readonly<Record<string, RegExp>> = { note: /^that$/, much: /^(?:\w+er|more|less)$/ }
-const FILLER_AFTER: Readonly<Record<string, ReadonlyArray<string>>> = { sure: ["make", "makes", "making"] }
+const FILLER_BEFORE: ReadonlyMap<string, RegExp> = new Map([["note", /^that$/i], ["much", /^(?:\w+er|more|less)$/i]])
+const FILLER_AFTER: ReadonlyMap<string, RegExp> = new Map([["sure", /^mak(?:e|es|ing)$/i]])
 
 /** Manner adverbs (easily, entirely, simply…) colour a sentence without changing its facts. */
 const MANNER_ADVERB = /^[a-z]{3,}ly$/
@@ -70,20 +70,37 @@ export const isProtected = (word: string, queryWords: ReadonlySet<string>): bool
 export const queryWordsOf = (query: string | undefined): ReadonlySet<string> =>
   new Set((query ?? "").toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))
 
-/** What a word is, whatever its place: protected, droppable, or a content word (undefined). */
-const verdictOf = (w: string, queryWords: ReadonlySet<string>): boolean | undefined => {
+/**
+ * What a word is, whatever its place: protected (true), droppable (false), a content word
+ * (undefined), or a word whose fate its neighbours decide ("context").
+ */
+const verdictOf = (w: string, queryWords: ReadonlySet<string>): boolean | undefined | "context" => {
   if (isProtected(w, queryWords)) return true
   const lower = w.toLowerCase().replace(/’/g, "'")
   if (FUNCTION_WORDS.has(lower) || (MANNER_ADVERB.test(lower) && !KEEP_LY.has(lower))) return false
+  if (KIND_NOUNS.has(lower) || FILLER_BEFORE.has(lower) || FILLER_AFTER.has(lower)) return "context"
   return undefined
 }
 
-const isIdentifier = (part: Line["parts"][number] | undefined): boolean => part?.word === true && IS_FACT.test(part.text) && !/^\d+$/.test(part.text)
+type Part = Line["parts"][number]
+
+const isIdentifier = (part: Part | undefined): boolean => part?.word === true && IS_FACT.test(part.text) && !/^\d+$/.test(part.text)
+
+/** Whether a word that depends on its neighbours is filler where it stands. */
+const fillerHere = (parts: ReadonlyArray<Part>, i: number): boolean => {
+  const lower = parts[i]!.text.toLowerCase()
+  const previous = parts[i - 1]?.text ?? ""
+  const next = parts[i + 1]?.text ?? ""
+  if (FILLER_BEFORE.get(lower)?.test(next) && !/^(?:how|too|as|so)$/i.test(previous)) return true
+  if (FILLER_AFTER.get(lower)?.test(previous)) return true
+  return KIND_NOUNS.has(lower) &&
+    (isIdentifier(parts[i + 1]) || isIdentifier(parts[i - 1]) || (/^of$/i.test(next) && isIdentifier(parts[i + 2])))
+}
 
 export const keepStatistical = (lines: ReadonlyArray<Line>, query: string | undefined): Array<Array<boolean>> => {
   const queryWords = queryWordsOf(query)
   // Most words recur: each distinct word is judged once.
-  const verdicts = new Map<string, boolean | undefined>()
+  const verdicts = new Map<string, boolean | undefined | "context">()
   return lines.map((line) =>
     line.parts.map((p, i) => {
       if (!p.word) return p.text !== "," // commas cost tokens and say little
@@ -96,14 +113,10 @@ export const keepStatistical = (lines: ReadonlyArray<Line>, query: string | unde
       const before = line.parts[i - 1]
       if ((next?.text === "-" && next.space === "") || (before?.text === "-" && p.space === "")) return true
       // A capitalised word inside a sentence is a name.
-      const previous = line.parts[i - 1]?.text
       const first = w.charCodeAt(0)
       const upper = first < 128 ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(w)
-      if (upper && i > 0 && previous !== undefined && !/^[.!?:]$/.test(previous)) return true
-      const lower = w.toLowerCase()
-      if (FILLER_BEFORE[lower]?.test(next?.text.toLowerCase() ?? "") && !/^(?:how|too|as|so)$/i.test(previous ?? "")) return false
-      if (FILLER_AFTER[lower]?.includes(previous?.toLowerCase() ?? "")) return false
-      if (KIND_NOUNS.has(lower) && (isIdentifier(next) || isIdentifier(line.parts[i - 1]) || (next?.text.toLowerCase() === "of" && isIdentifier(line.parts[i + 2])))) return false
+      if (upper && before !== undefined && !/^[.!?:]$/.test(before.text)) return true
+      if (verdict === "context") return !fillerHere(line.parts, i)
       return verdict !== false
     })
   )
