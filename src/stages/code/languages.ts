@@ -87,4 +87,4 @@ export const LANGUAGES: Record<LanguageName, LanguageSpec> = {
 }
 
 /** The language of a `code:<lang>` content type, when the stage knows it. */
-export const languageOf = (lang: string): LanguageName | undefined => lang in LANGUAGES ? lang as LanguageName : undefined
+export const languageOf = (lang: string): LanguageName | undefined => Object.hasOwn(LANGUAGES, lang) ? lang as LanguageName : undefined
