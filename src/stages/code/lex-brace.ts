@@ -123,6 +123,7 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
   let lastSignificant = -1 // the last character of code, to tell a regular expression from a division
   let wordStart = -1, wordEnd = -1
   let inTemplate = false
+  let complete = 0 // where the last complete top-level item ends
   // Parenthesised groups since the header's start, with the depth they are at, and those of
   // function headers, whose insides are left out too.
   const groups: Array<readonly [from: number, to: number, level: number]> = []
@@ -291,9 +292,15 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
       boundary = i + 1
       headerEmpty = true
     }
+    if ((c === RBRACE || c === SEMI) && closers.length === 0) complete = i + 1
     i++
   }
-  return closers.length === 0 && !inTemplate ? { bodies, comments, blanks: params } : undefined
+  if (closers.length === 0 && !inTemplate) return { bodies, comments, blanks: params }
+  // Brackets still open at the end: a file cut off mid-way (or a construct the lexer misread).
+  // Only what comes before the last complete top-level item is cut; the rest is parsed as it is.
+  if (complete === 0) return undefined
+  const before = (spans: ReadonlyArray<Span>) => spans.filter(([, to]) => to <= complete)
+  return { bodies: before(bodies), comments: before(comments), blanks: before(params) }
 }
 
 /** Whether only spaces and tabs come before position i on its line. */

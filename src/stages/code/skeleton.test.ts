@@ -78,9 +78,24 @@ describe("skeleton", () => {
     expect(r.fromSkeleton).toEqual(r.fromFull)
   })
 
-  it("gives up on a file whose brackets do not balance", () => {
+  it("gives up on a file whose brackets do not balance before its first complete item", () => {
     expect(skeletonOf("function f() {\n  return 1\n", "javascript")).toBeUndefined()
     expect(skeletonOf("}\nfunction f() {}\n", "javascript")).toBeUndefined()
+  })
+
+  it("cuts a file cut off mid-way up to its last complete item, and leaves the rest to the parser", async () => {
+    const whole = readFileSync(join(CORPUS, "code/javascript/express/response.js"), "utf8")
+    const lines = textLines(whole)
+    const cutAt = Math.floor(lines.length * 0.6)
+    const source = lines.slice(0, cutAt).join("")
+    const r = await bothWays(source, "javascript")
+    expect(r.skeleton).toBeDefined()
+    expect(r.skeleton!.bodies.length).toBeGreaterThan(5)
+    // Every elision before the unfinished function is the same as the whole file's.
+    const lastCut = r.skeleton!.bodies.at(-1)![1]
+    const upTo = (es: typeof r.fromFull) => es.filter((e) => e.to <= lastCut)
+    expect(upTo(r.fromSkeleton)).toEqual(upTo(r.fromFull))
+    expect(upTo(r.fromSkeleton).length).toBeGreaterThan(5)
   })
 
   it("agrees with the whole file's tree on generated JavaScript full of brace-like literals", async () => {
