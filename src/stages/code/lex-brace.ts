@@ -46,7 +46,9 @@ const opensBody = (family: Family, header: string): boolean => {
     const lastLine = trimmed.slice(trimmed.lastIndexOf("\n") + 1)
     return /^func\b/.test(lastLine) || /\bfunc\s*\(/.test(lastLine)
   }
-  if (family === "rust") return /(?:^|[^\w$])fn\s*[\w<(]/.test(trimmed) || /\|\s*(?:->\s*[\w<>:&' ]+)?$/.test(trimmed)
+  // Rust: functions, closures, and macros (`macro_rules! m { … }`, `m! { … }`), whose token trees
+  // hold nothing the stage reads.
+  if (family === "rust") return /(?:^|[^\w$])fn\s*[\w<(]/.test(trimmed) || /\|\s*(?:->\s*[\w<>:&' ]+)?$/.test(trimmed) || /!\s*(?:[A-Za-z_]\w*\s*)?$/.test(trimmed)
   if (trimmed.endsWith("=>") || trimmed.endsWith("->")) return true
   if (!trimmed.includes(")")) return false
   const first = /^[A-Za-z_$][\w$]*/.exec(trimmed)?.[0]
