@@ -288,8 +288,9 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
       if (c === RBRACE) dropGroups(closers.length)
       boundary = c === RBRACE ? i + 1 : outer
       headerEmpty = c === RBRACE
-    } else if (c === SEMI || (c === COMMA && family !== "rust")) {
-      // (A Rust header may hold commas: `where T: A, U: B,`.)
+    } else if (c === SEMI || (c === COMMA && (closers.at(-1) === RPAREN || closers.at(-1) === RBRACKET))) {
+      // A comma ends a header only in an argument list or array: elsewhere it is inside one
+      // (`template <class T, class V>`, `where T: A, U: B,`, `: a_(1), b_(2)`).
       dropGroups(closers.length)
       boundary = i + 1
       headerEmpty = true
