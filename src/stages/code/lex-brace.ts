@@ -126,6 +126,7 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
   let wordStart = -1, wordEnd = -1
   let inTemplate = false
   let complete = 0 // where the last complete top-level item ends
+  let lastCut = -1 // where the last body cut closed
   // Parenthesised groups since the header's start, with the depth they are at, and those of
   // function headers, whose insides are left out too.
   const groups: Array<readonly [from: number, to: number, level: number]> = []
@@ -248,9 +249,11 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
       lastSignificant = i - 1
       continue
     }
+    const previous = lastSignificant
     lastSignificant = i
     if (c === LBRACE) {
-      const blank = blanking === 0 && opensBody(family, text.slice(boundary, i))
+      // A block right after a cut one: that was a type (`f(): { a: T } {`, `func f() struct{} {`), this is the body.
+      const blank = blanking === 0 && (previous === lastCut || opensBody(family, text.slice(boundary, i)))
       if (blank) {
         // The body's parameter lists: the stage never reads them either.
         for (const [from, to, level] of groups) {
@@ -283,6 +286,7 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
       if (blank) {
         blanking--
         bodies.push([at + 1, i])
+        lastCut = i
       }
       if (c === RPAREN && blanking === 0 && i > at + 1) groups.push([at + 1, i, closers.length])
       if (c === RBRACE) dropGroups(closers.length)
