@@ -1,8 +1,9 @@
 /**
  * The lexer of the brace languages (JavaScript, TypeScript, Go, Rust, Java, C++) for skeletons:
- * finds the function bodies and the comments outside them. It knows strings, comments, regular
- * expressions, template literals, raw strings, char literals and preprocessor lines, and takes a
- * `{` for a function body from the words before it.
+ * finds the function bodies (and Rust macro bodies), their parameter lists and the comments
+ * outside them. It knows strings, comments, regular expressions, template literals, raw strings,
+ * char literals and preprocessor lines, and takes a `{` for a function body from the words before
+ * it. A file whose brackets are still open at its end is cut only up to its last complete item.
  *
  * @since 0.1.0
  */

@@ -1,12 +1,13 @@
 /**
- * A source file's skeleton: the same text with the inside of every function body cut down to its
- * line breaks, so every node outside the bodies keeps its row. tree-sitter
- * parses a skeleton several times faster than the file — most of a file is bodies — and the stage
- * only needs where the bodies start and end, never what is in them.
+ * A source file's skeleton: the same text with what the stage never reads — function bodies,
+ * their parameter lists, comments, Rust macro bodies, long strings' middle rows — cut down to its
+ * line breaks, so every node left keeps its row. tree-sitter parses a skeleton several times
+ * faster than the file (most of a file is bodies), and the stage only needs where functions and
+ * their bodies start and end, never what is in them.
  *
- * A small lexer per language family finds the bodies (lex-brace.ts, lex-python.ts). Its guesses
- * only decide how much is left out: a body it misses is parsed in full, and a skeleton that does
- * not parse cleanly is dropped for the whole file.
+ * A small lexer per language family finds these (lex-brace.ts, lex-python.ts). Its guesses only
+ * decide how much is left out: a body it misses is parsed in full, and the stage drops a skeleton
+ * whose syntax errors come next to a cut body and parses the whole file instead.
  *
  * @since 0.1.0
  */
@@ -20,11 +21,11 @@ export type Span = readonly [from: number, to: number]
 /** A function body's stretch, and what stands for it (when not just its line breaks). */
 export type Body = readonly [from: number, to: number, replacement?: string]
 
-/** What a lexer found outside function bodies: the bodies themselves, and the comments. */
+/** What a lexer found outside function bodies: the bodies themselves, the comments, the rest to cut. */
 export interface Found {
   readonly bodies: ReadonlyArray<Body>
   readonly comments: ReadonlyArray<Span>
-  /** Other stretches the parser need not read (a long string's middle rows). */
+  /** Other stretches the parser need not read (parameter lists, a long string's middle rows). */
   readonly blanks?: ReadonlyArray<Span>
 }
 
