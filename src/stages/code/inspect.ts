@@ -25,7 +25,7 @@ export const signatures = async (language: LanguageName, source: string): Promis
     const { functions } = functionsOf(tree.rootNode, LANGUAGES[language])
     const bodies = functions.map((f) => f.body)
     return functions.map((f) => f.fn)
-      .filter((fn) => !bodies.some((b) => b.startIndex < fn.startIndex && fn.endIndex <= b.endIndex))
+      .filter((fn) => !bodies.some((b) => b.startIndex <= fn.startIndex && fn.endIndex <= b.endIndex))
       .filter((fn) => !insideError(fn))
       .map((fn) => lines[fn.startPosition.row]!)
   } finally {
