@@ -3,8 +3,9 @@
  * exported constants and short bodies stay as they are; long function bodies that are not about
  * the query are elided, each replaced by one marker line that keeps the file parseable (a comment
  * between the braces, `...` in Python) and names the symbol and its lines, so
- * `headroom ccr-get HASH --lines A-B` brings exactly that body back. Long comments and docstrings
- * keep their first and last lines. Languages it does not know pass through.
+ * `headroom ccr-get HASH --lines A-B` brings exactly that body back. Long comments, docstrings and
+ * data literals outside functions (tables, lists) keep their first and last lines. Languages it
+ * does not know pass through.
  *
  * @since 0.1.0
  */

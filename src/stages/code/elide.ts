@@ -1,7 +1,7 @@
 /**
  * Which lines of a source file to elide, from its syntax tree: function bodies that are long and
- * not about the query, the middles of long comments and docstrings. Each elision is a range of
- * whole lines replaced by one marker line that keeps the file parseable.
+ * not about the query, the middles of long comments, docstrings and data literals. Each elision
+ * is a range of whole lines replaced by one marker line that keeps the file parseable.
  *
  * @since 0.1.0
  */
@@ -60,25 +60,40 @@ const docstringElision = (doc: Node, lines: ReadonlyArray<string>, out: Array<El
 const lastRow = (node: Node): number =>
   node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row ? node.endPosition.row - 1 : node.endPosition.row
 
-/**
- * The function-like nodes of a tree with their bodies, and the nodes whose body may open with a
- * docstring: one search of the tree, cheaper than a query's.
- */
-export const functionsOf = (root: Node, spec: LanguageSpec): { functions: Array<{ fn: Node; body: Node }>; docstringOwners: Array<Node> } => {
-  const functions: Array<{ fn: Node; body: Node }> = []
-  const docstringOwners: Array<Node> = []
+/** What the stage looks for in a tree. */
+export interface Landmarks {
+  /** Function-like nodes with their bodies. */
+  readonly functions: Array<{ fn: Node; body: Node }>
+  /** Nodes whose body may open with a docstring. */
+  readonly docstringOwners: Array<Node>
+  /** Data literals (arrays, lists). */
+  readonly literals: Array<Node>
+}
+
+/** The landmarks of a tree: one search of it, cheaper than a query's. */
+export const landmarksOf = (root: Node, spec: LanguageSpec): Landmarks => {
+  const found: Landmarks = { functions: [], docstringOwners: [], literals: [] }
   const bodyType = new Map(spec.functions)
-  for (const node of root.descendantsOfType([...bodyType.keys(), ...spec.docstrings ?? []])) {
+  const literal = new Set(spec.literals)
+  for (const node of root.descendantsOfType([...bodyType.keys(), ...spec.docstrings ?? [], ...spec.literals])) {
     if (!node) continue
     const wanted = bodyType.get(node.type)
-    if (wanted === undefined) {
-      docstringOwners.push(node)
-      continue
-    }
-    const body = node.childForFieldName("body")
-    if (body && body.type === wanted) functions.push({ fn: node, body })
+    if (wanted !== undefined) {
+      const body = node.childForFieldName("body")
+      if (body && body.type === wanted) found.functions.push({ fn: node, body })
+    } else if (literal.has(node.type)) found.literals.push(node)
+    else found.docstringOwners.push(node)
   }
-  return { functions, docstringOwners }
+  return found
+}
+
+/** The name a literal is given (`const NAMES = [`, `static POW10: [f64; 309] = [`), if short. */
+const literalName = (node: Node): string | undefined => {
+  for (let up = node.parent, depth = 0; up && depth < 3; up = up.parent, depth++) {
+    const named = up.childForFieldName("name") ?? up.childForFieldName("left") ?? up.childForFieldName("declarator")
+    if (named && named.endIndex - named.startIndex < 60 && !named.text.includes("\n")) return named.text
+  }
+  return undefined
 }
 
 /** Where the comments of a parsed file are, when no skeleton gave them. */
@@ -88,6 +103,26 @@ export const commentRows = (tree: Tree, loaded: Loaded): Array<CommentRows> =>
     to: lastRow(node),
     column: node.startPosition.column
   }))
+
+/**
+ * Whether a block's rows from..to can go whole: nothing in it runs from the row of its opening
+ * bracket into them, or from them into the row of its closing one (`(function(){"use strict";(function f() {`).
+ */
+const ownsItsRows = (body: Node, from: number, to: number): boolean => {
+  for (let i = 0; i < body.namedChildCount; i++) {
+    const child = body.namedChild(i)!
+    const start = child.startPosition.row
+    const end = lastRow(child)
+    if ((start < from && end >= from) || (start <= to && end > to)) return false
+  }
+  return true
+}
+
+/** Whether a node lies inside one of these types. */
+const insideAny = (node: Node, types: ReadonlyArray<string>): boolean => {
+  for (let up = node.parent; up; up = up.parent) if (types.includes(up.type)) return true
+  return false
+}
 
 /** Whether rows from..to are worth a marker: enough lines, and more text than the marker. */
 const worthEliding = (lines: ReadonlyArray<string>, from: number, to: number): boolean => {
@@ -112,7 +147,7 @@ export const elisions = (
   const found: Array<Elision> = []
   const root = tree.rootNode
 
-  const { functions, docstringOwners } = functionsOf(root, spec)
+  const { functions, docstringOwners, literals } = landmarksOf(root, spec)
   for (const { fn, body } of functions) {
     if (fn.hasError) continue
     const name = nameOf(fn)
@@ -121,7 +156,7 @@ export const elisions = (
     if (spec.style === "brace") {
       const from = body.startPosition.row + 1
       const to = body.endPosition.row - 1
-      if (worthEliding(lines, from, to)) found.push({ from, to, what, as: "body" })
+      if (worthEliding(lines, from, to) && ownsItsRows(body, from, to)) found.push({ from, to, what, as: "body" })
       continue
     }
     // Python: the block starts on the line after `def …:` (else it is a one-liner).
@@ -136,6 +171,19 @@ export const elisions = (
     if (worthEliding(lines, from, to)) found.push({ from, to, what, as: "body" })
   }
 
+  // Long data literals outside functions (tables of numbers, lists of names) keep their first and
+  // last rows, like comments; a literal with a function inside, or about the query, stays whole.
+  const functionTypes = spec.functions.map(([fn]) => fn)
+  for (const node of literals) {
+    const from = node.startPosition.row + 1
+    const to = lastRow(node) - 1
+    if (!worthEliding(lines, from, to) || !ownsItsRows(node, from, to)) continue
+    if (words.length > 0 && mentions(lines.slice(from - 1, to + 2).join(""), words)) continue
+    if (insideAny(node, functionTypes) || node.descendantsOfType(functionTypes).length > 0) continue
+    const name = literalName(node)
+    found.push({ from, to, what: name ? `values of ${name}` : "values", as: "comment" })
+  }
+
   // Like docstrings, long comments keep their first line (block comments their last one too).
   let run: { from: number; to: number; column: number } | undefined
   const flushRun = () => {
@@ -146,7 +194,8 @@ export const elisions = (
     if (to > from) {
       flushRun()
       if (worthEliding(lines, from + 1, to - 1)) found.push({ from: from + 1, to: to - 1, what: "comment", as: "text" })
-    } else if (run && from === run.to + 1 && column === run.column) run.to = from
+    } else if (lines[from]!.slice(0, column).trim() !== "") flushRun() // after code on its row: not a comment line
+    else if (run && from === run.to + 1 && column === run.column) run.to = from
     else {
       flushRun()
       run = { from, to, column }

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { Node, Tree } from "web-tree-sitter"
-import { functionsOf } from "./elide.ts"
+import { landmarksOf } from "./elide.ts"
 import { LANGUAGES, type LanguageName } from "./languages.ts"
 import { load } from "./parser.ts"
 import type { Rows } from "./skeleton.ts"
@@ -22,7 +22,7 @@ export const signatures = async (language: LanguageName, source: string): Promis
   try {
     if (tree.rootNode.type === "ERROR") return undefined
     const lines = source.split("\n")
-    const { functions } = functionsOf(tree.rootNode, LANGUAGES[language])
+    const { functions } = landmarksOf(tree.rootNode, LANGUAGES[language])
     const bodies = functions.map((f) => f.body)
     return functions.map((f) => f.fn)
       .filter((fn) => !bodies.some((b) => b.startIndex <= fn.startIndex && fn.endIndex <= b.endIndex))

@@ -21,6 +21,8 @@ export interface LanguageSpec {
   readonly lineComment: string
   /** Node types whose `body` may open with a docstring (Python classes). */
   readonly docstrings?: ReadonlyArray<string>
+  /** Node types of data literals (arrays, lists) whose long middles may go like a comment's. */
+  readonly literals: ReadonlyArray<string>
 }
 
 const JS_FUNCTIONS = ["function_declaration", "function_expression", "generator_function_declaration", "generator_function", "arrow_function", "method_definition"]
@@ -33,56 +35,64 @@ export const LANGUAGES: Record<LanguageName, LanguageSpec> = {
     comments: ["comment"],
     style: "indent",
     lineComment: "#",
-    docstrings: ["class_definition"]
+    docstrings: ["class_definition"],
+    literals: ["list", "tuple", "set"]
   },
   javascript: {
     grammar: ["tree-sitter-javascript", "tree-sitter-javascript.wasm"],
     functions: JS_FUNCTIONS,
     comments: ["comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["array"]
   },
   typescript: {
     grammar: ["tree-sitter-typescript", "tree-sitter-typescript.wasm"],
     functions: JS_FUNCTIONS,
     comments: ["comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["array"]
   },
   tsx: {
     grammar: ["tree-sitter-typescript", "tree-sitter-tsx.wasm"],
     functions: JS_FUNCTIONS,
     comments: ["comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["array"]
   },
   go: {
     grammar: ["tree-sitter-go", "tree-sitter-go.wasm"],
     functions: [["function_declaration", "block"], ["method_declaration", "block"], ["func_literal", "block"]],
     comments: ["comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["literal_value"]
   },
   rust: {
     grammar: ["tree-sitter-rust", "tree-sitter-rust.wasm"],
     functions: [["function_item", "block"], ["closure_expression", "block"]],
     comments: ["line_comment", "block_comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["array_expression"]
   },
   java: {
     grammar: ["tree-sitter-java", "tree-sitter-java.wasm"],
     functions: [["method_declaration", "block"], ["constructor_declaration", "constructor_body"], ["lambda_expression", "block"]],
     comments: ["line_comment", "block_comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["array_initializer"]
   },
   cpp: {
     grammar: ["tree-sitter-cpp", "tree-sitter-cpp.wasm"],
     functions: [["function_definition", "compound_statement"], ["lambda_expression", "compound_statement"]],
     comments: ["comment"],
     style: "brace",
-    lineComment: "//"
+    lineComment: "//",
+    literals: ["initializer_list"]
   }
 }
 

@@ -286,6 +286,9 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
       if (closer !== c) return undefined
       if (blank) {
         blanking--
+        // A body the stage may elide by whole rows must hold its rows alone: nothing after its
+        // `{` or before its `}` on their rows but space (or a comment after the `{`).
+        if (!ownsItsRows(text, at, i)) return undefined
         bodies.push([at + 1, i])
         lastCut = i
       }
@@ -309,6 +312,14 @@ export const lexBraces = (text: string, family: Family): Found | undefined => {
   if (complete === 0) return undefined
   const before = (spans: ReadonlyArray<Span>) => spans.filter(([, to]) => to <= complete)
   return { bodies: before(bodies), comments: before(comments), blanks: before(params) }
+}
+
+/** Whether a block from `{` at open to `}` at close is on one row, or alone on the rows it spans. */
+const ownsItsRows = (text: string, open: number, close: number): boolean => {
+  const openRowEnd = text.indexOf("\n", open)
+  if (openRowEnd < 0 || openRowEnd > close) return true // one row
+  const after = text.slice(open + 1, openRowEnd).trimStart()
+  return (after === "" || after.startsWith("//") || after.startsWith("/*")) && atLineStart(text, close)
 }
 
 /** Whether only spaces and tabs come before position i on its line. */
