@@ -59,8 +59,8 @@ const SAMPLE_CHARS = 4096
 /** About this many characters (or bytes) make a token, for decisions on the hot path. */
 export const BYTES_PER_TOKEN = 4
 
-/** A cheap estimate for decisions on the hot path. */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / BYTES_PER_TOKEN)
+/** A cheap, calibrated estimate for decisions on the hot path and for reports (see estimate.ts). */
+export { estimateTokens, fewerTokensThan } from "./estimate.ts"
 
 /** True when bytes are too few to be worth compressing: under `minTokens` by the cheap estimate. */
 export const belowMinTokens = (input: Uint8Array, minTokens: number): boolean => input.length < minTokens * BYTES_PER_TOKEN
