@@ -1,6 +1,7 @@
 /**
- * The crush stage: JSON bytes in, smaller JSON out, the original stored in CCR when anything
- * changed. As an Effect (`crushBytes`), as a stream stage (`crush`), and as `headroom crush`.
+ * The crush stage: JSON bytes in, smaller JSON out (JSON Lines in, fewer JSON Lines out), the
+ * original stored in CCR when anything changed. As an Effect (`crushBytes`), as a stream stage
+ * (`crush`), and as `headroom crush`.
  *
  * @example
  * fromText(json).pipe(crush({ query: "timeout" }), Stream.runCollect)
@@ -27,8 +28,8 @@ export interface CrushOptions {
 export type CrushError = InvalidJson | BinaryInput | StoreUnavailable | KeyCollision
 
 /**
- * Crushes JSON bytes. Fails on input that is not JSON text (the CLI reports it) or when the
- * original cannot be stored; any other failure returns the input unchanged (fail open).
+ * Crushes JSON or JSON Lines bytes. Fails on input that is neither (the CLI reports it) or when
+ * the original cannot be stored; any other failure returns the input unchanged (fail open).
  */
 export const crushBytes = (
   input: Uint8Array,

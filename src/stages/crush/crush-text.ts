@@ -1,15 +1,19 @@
 /**
  * crush: JSON in, smaller valid JSON out. Lossless first (minify, tables, constant columns);
  * then, for arrays and maps that are still large, keep the items that carry information and mark
- * every gap in place. Deterministic: no clocks, randomness or process-dependent hashing.
+ * every gap in place. JSON Lines are thinned as the records of one array, and stay JSON Lines.
+ * Deterministic: no clocks, randomness or process-dependent hashing.
  *
  * @since 0.1.0
  */
 import { byteLength } from "../../core/content.ts"
-import { estimateTokens } from "../../core/tokenizer.ts"
+import { fewerTokensThan } from "../../core/tokenizer.ts"
 import { isObject, type Json, parse, setOwn, write } from "../../core/json.ts"
-import { formatCount, render } from "../../core/marker.ts"
-import { select } from "./select.ts"
+import { InvalidJson } from "../../core/errors.ts"
+import { render } from "../../core/marker.ts"
+import { gapDetails, withGaps } from "./gaps.ts"
+import { parseJsonLines, type Records } from "./json-lines.ts"
+import { type Selection, select } from "./select.ts"
 import { toTable } from "./table.ts"
 
 export interface CrushOptions {
@@ -64,46 +68,6 @@ interface Context {
 const gapMarker = (ctx: Context, count: number, unit: "items" | "keys", detail: string | undefined) =>
   render({ key: ctx.key, count, unit, detail })
 
-/** Interleaves kept values with a marker for each run of dropped ones; the first carries `detail`. */
-const withGaps = <A>(
-  kept: ReadonlyArray<number>,
-  total: number,
-  valueAt: (i: number) => A,
-  gap: (count: number, detail: string | undefined) => A,
-  detail: string | undefined
-): Array<A> => {
-  const out: Array<A> = []
-  let next = 0
-  let first = true
-  for (const i of kept) {
-    if (i > next) {
-      out.push(gap(i - next, first ? detail : undefined))
-      first = false
-    }
-    out.push(valueAt(i))
-    next = i + 1
-  }
-  if (next < total) out.push(gap(total - next, first ? detail : undefined))
-  return out
-}
-
-const arrayDetail = (dropped: number, total: number, gaps: number, summary: string | undefined) => {
-  const parts: Array<string> = []
-  if (gaps > 1) parts.push(`${formatCount(dropped)} of ${formatCount(total)} in all`)
-  if (summary) parts.push(summary)
-  return parts.length > 0 ? parts.join("; ") : undefined
-}
-
-const countGaps = (kept: ReadonlyArray<number>, total: number): number => {
-  let gaps = 0
-  let next = 0
-  for (const i of kept) {
-    if (i > next) gaps++
-    next = i + 1
-  }
-  return next < total ? gaps + 1 : gaps
-}
-
 /** Items measured, evenly spaced, to estimate an array's size without writing all of it. */
 const SIZE_SAMPLE = 64
 
@@ -122,21 +86,16 @@ const estimateSize = (n: number, textOf: (i: number) => string): number => {
 const crushArray = (arr: Array<Json>, ctx: Context, depth: number): Json => {
   const n = arr.length
   if (n === 0) return arr
-  let kept: ReadonlyArray<number> | undefined
-  let summary: string | undefined
-  let isConstant: (path: string) => boolean = () => true
+  let selection: Selection | undefined
   if (n >= MIN_ITEMS_TO_DROP) {
     const textOf = (i: number) => write(arr[i]!, ctx.hasRaw)
     if (estimateSize(n, textOf) > DROP_CHARS) {
-      const selection = select(arr, textOf, ctx.query)
-      if (selection.kept.length < n) {
-        kept = selection.kept
-        summary = selection.droppedSummary
-        isConstant = (path) => selection.constantPaths.has(path)
-      }
+      selection = select(arr, textOf, ctx.query)
+      if (selection.kept.length === n) selection = undefined
     }
   }
-  let changed = kept !== undefined
+  const isConstant = (path: string) => selection === undefined || selection.constantPaths.has(path)
+  let changed = selection !== undefined
   let allObjects = true
   const crushedAt = (i: number) => {
     const v = crushValue(arr[i]!, ctx, depth + 1)
@@ -145,12 +104,11 @@ const crushArray = (arr: Array<Json>, ctx: Context, depth: number): Json => {
     return v
   }
   let rows: Array<Json>
-  if (kept === undefined) rows = arr.map((_, i) => crushedAt(i))
+  if (selection === undefined) rows = arr.map((_, i) => crushedAt(i))
   else {
-    const dropped = n - kept.length
-    ctx.dropped.items += dropped
-    const detail = arrayDetail(dropped, n, countGaps(kept, n), summary)
-    rows = withGaps(kept, n, crushedAt, (count, d) => gapMarker(ctx, count, "items", d), detail)
+    ctx.dropped.items += n - selection.kept.length
+    const detail = gapDetails(selection, n)
+    rows = withGaps(selection.kept, n, crushedAt, (from, to, first) => gapMarker(ctx, to - from, "items", detail(from, to, first)))
   }
   if (allObjects) {
     const table = toTable(rows, ctx.hasRaw, isConstant)
@@ -174,16 +132,14 @@ const crushObject = (obj: { [key: string]: Json }, ctx: Context, depth: number):
         const entries: Array<Json> = keys.map((k) => ({ key: k, value: obj[k]! }))
         const selection = select(entries, textOf, ctx.query)
         if (selection.kept.length < keys.length) {
-          const dropped = keys.length - selection.kept.length
-          ctx.dropped.keys += dropped
-          const detail = arrayDetail(dropped, keys.length, countGaps(selection.kept, keys.length), selection.droppedSummary)
+          ctx.dropped.keys += keys.length - selection.kept.length
+          const detail = gapDetails(selection, keys.length)
           let gapNumber = 0
           const pairs = withGaps<[string, Json]>(
             selection.kept,
             keys.length,
             (i) => [keys[i]!, crushValue(obj[keys[i]!]!, ctx, depth + 1)],
-            (count, d) => [`headroom:gap:${++gapNumber}`, gapMarker(ctx, count, "keys", d)],
-            detail
+            (from, to, first) => [`headroom:gap:${++gapNumber}`, gapMarker(ctx, to - from, "keys", detail(from, to, first))]
           )
           return Object.fromEntries(pairs)
         }
@@ -267,22 +223,73 @@ const crushValue = (v: Json, ctx: Context, depth: number): Json => {
   return v
 }
 
+const unchangedText = (text: string, reason: PassReason): CrushResult =>
+  ({ text, changed: false, dropped: { items: 0, keys: 0, chars: 0 }, reason })
+
 /**
- * Crushes a JSON text. Throws `InvalidJson` when the text is not JSON; every other outcome is a
- * result, unchanged when crushing would not help (see {@link PassReason}).
+ * A text that is not one JSON value, crushed as JSON Lines, or `notJson` thrown when it is not
+ * that either (see {@link parseJsonLines}).
+ */
+const crushJsonLines = (text: string, options: CrushOptions, notJson: InvalidJson): CrushResult => {
+  let records: Records | undefined
+  try {
+    records = parseJsonLines(text)
+  } catch (e) {
+    if (e instanceof RangeError) return unchangedText(text, "too-deep")
+    throw e
+  }
+  if (records === undefined) throw notJson
+  if (fewerTokensThan(text, options.minTokens ?? 0)) return unchangedText(text, "below-threshold")
+  return thinLines(text, records, options) ?? unchangedText(text, "not-smaller")
+}
+
+/**
+ * JSON Lines thinned like an array: the kept records as their own lines, byte for byte; each run
+ * of dropped ones as one line holding the marker as a JSON string, so every line is JSON. Blank
+ * lines are left out (they hold no record, and are not JSON). Records are not rewritten, so
+ * nothing is dropped (undefined) when the lines are too few or too short to thin.
+ */
+const thinLines = (text: string, records: Records, options: CrushOptions): CrushResult | undefined => {
+  const n = records.lines.length
+  if (n < MIN_ITEMS_TO_DROP || text.length <= DROP_CHARS) return undefined
+  const textOf = (i: number) => records.lines[i]!
+  const selection = select(records.values, textOf, options.query)
+  if (selection.kept.length === n) return undefined
+  const detail = gapDetails(selection, n)
+  const markerLine = (from: number, to: number, first: boolean) =>
+    JSON.stringify(render({ key: options.key, count: to - from, unit: "items", detail: detail(from, to, first) }))
+  const lines = withGaps<{ readonly text: string; readonly marker: boolean }>(
+    selection.kept,
+    n,
+    (i) => ({ text: textOf(i), marker: false }),
+    (from, to, first) => ({ text: markerLine(from, to, first), marker: true })
+  )
+  // A marker line ends as the input's lines do (a kept line keeps its own `\r`).
+  const out = lines.map((l, i) => l.marker && records.crlf && (i < lines.length - 1 || records.finalNewline) ? `${l.text}\r` : l.text)
+    .join("\n") + (records.finalNewline ? "\n" : "")
+  if (byteLength(out) >= byteLength(text)) return undefined
+  return { text: out, changed: true, dropped: { items: n - selection.kept.length, keys: 0, chars: 0 } }
+}
+
+/**
+ * Crushes a JSON text, or a JSON Lines text (see {@link parseJsonLines}). Throws `InvalidJson`
+ * when the text is neither (at the first bad line of what is otherwise JSON Lines); every other
+ * outcome is a result, unchanged when crushing would not help (see {@link PassReason}).
  *
  * @example crushText(bigArrayJson, { key: keyOf(bigArrayJson) }).text
  */
 export const crushText = (text: string, options: CrushOptions): CrushResult => {
-  const unchanged = (reason: PassReason): CrushResult => ({ text, changed: false, dropped: { items: 0, keys: 0, chars: 0 }, reason })
+  const unchanged = (reason: PassReason) => unchangedText(text, reason)
   let doc: ReturnType<typeof parse>
   try {
     doc = parse(text)
   } catch (e) {
     if (e instanceof RangeError) return unchanged("too-deep")
+    // Not one JSON value: perhaps one a line.
+    if (e instanceof InvalidJson) return crushJsonLines(text, options, e)
     throw e
   }
-  if (estimateTokens(text) < (options.minTokens ?? 0)) return unchanged("below-threshold")
+  if (fewerTokensThan(text, options.minTokens ?? 0)) return unchanged("below-threshold")
   const ctx: Context = { key: options.key, query: options.query, hasRaw: doc.hasRaw, dropped: { items: 0, keys: 0, chars: 0 } }
   let out: string
   try {
