@@ -2,7 +2,8 @@
 import { spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { afterAll, describe, expect, it } from "vitest"
-import { BIN, removeHome, tempHome } from "./helpers.ts"
+import { parseAll } from "../src/core/marker.ts"
+import { BIN, headroom, removeHome, tempHome } from "./helpers.ts"
 
 const homes: Array<string> = []
 afterAll(() => homes.forEach(removeHome))
@@ -70,4 +71,26 @@ describe("headroom logs on endless input", () => {
     // Flat: the second half of the input adds no more than 32 MB to the resident size.
     expect(Math.max(...late)).toBeLessThan(Math.max(...early) + 32 * 1024 * 1024)
   }, 120_000)
+
+  it("cuts one huge line without a newline into head, markers and tail, and ccr-get returns every byte", async () => {
+    const home = tempHome()
+    homes.push(home)
+    const input = Buffer.from("lorem ipsum dolor sit amet 12345 ".repeat(300_000)) // 9.9 MB, no newline
+    const run = await headroom(["logs"], { input, home })
+    expect(run.code).toBe(0)
+    expect(run.stdout.length).toBeLessThan(3000)
+    const out = run.stdout.toString("latin1")
+    const parts: Array<Buffer> = []
+    let at = 0
+    for (const marker of parseAll(run.stdout.toString("utf8"))) {
+      const text = Buffer.from(`· headroom_retrieve hash=${marker.key}]`).toString("latin1")
+      const end = out.indexOf(text, at) + text.length
+      const start = out.lastIndexOf("[", end - 1)
+      parts.push(run.stdout.subarray(at, start), (await headroom(["ccr-get", marker.key], { home })).stdout)
+      at = end
+    }
+    parts.push(run.stdout.subarray(at))
+    expect(parts.length).toBeGreaterThan(3)
+    expect(Buffer.compare(Buffer.concat(parts), input)).toBe(0)
+  }, 60_000)
 })

@@ -17,7 +17,27 @@ import type { Suite } from "../tier1.ts"
 
 const ALERT_TEMPLATE = /\b(?:errors?|warn(?:ing)?|fail(?:ed|ure|s)?|fatal|exceptions?)\b|[a-z](?:Exception|Error)\b/i
 
-/** For each input line: shown verbatim, behind a marker that returns it, or unaccounted for. */
+// An in-line marker, on a latin1 view of the bytes (one char per byte; "·" is C2 B7 in UTF-8).
+const INLINE_MARKER = /\[[\d,]+ chars? not shown \u00c2\u00b7 headroom_retrieve hash=([0-9a-f]{12})\]/g
+
+/** A line shown with its middle behind in-line markers (a long line), with each marker replaced by what it returns. */
+const expandInline = async (line: Uint8Array, store: StoreShape): Promise<Uint8Array> => {
+  const view = Buffer.from(line).toString("latin1")
+  const parts: Array<Uint8Array> = []
+  let at = 0
+  for (const m of view.matchAll(INLINE_MARKER)) {
+    const middle = await Effect.runPromise(Effect.result(store.get(m[1]!)))
+    if (middle._tag === "Failure") return line
+    parts.push(line.subarray(at, m.index), middle.success)
+    at = m.index + m[0].length
+  }
+  return at === 0 ? line : Buffer.concat([...parts, line.subarray(at)])
+}
+
+/**
+ * For each input line: shown (verbatim, or a long line's head and tail around in-line markers
+ * that return its middle), behind a marker that returns it, or unaccounted for.
+ */
 const align = async (input: Uint8Array, output: Uint8Array, store: StoreShape): Promise<Array<"shown" | "hidden" | "lost">> => {
   const lines = splitLines(input)
   const fate: Array<"shown" | "hidden" | "lost"> = lines.map(() => "lost")
@@ -25,14 +45,14 @@ const align = async (input: Uint8Array, output: Uint8Array, store: StoreShape): 
   const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0
   for (const line of splitLines(output)) {
     const text = lineText(line)
-    const [marker] = text.startsWith("[") ? parseAll(text) : []
+    const [marker] = /^\[[^\]]*\]$/.test(text) ? parseAll(text) : []
     if (marker) {
       const run = await Effect.runPromise(Effect.result(store.get(marker.key)))
       if (run._tag === "Failure") continue
       for (const hidden of splitLines(run.success)) {
         if (at < lines.length && same(hidden, lines[at]!)) fate[at++] = "hidden"
       }
-    } else if (at < lines.length && same(line, lines[at]!)) fate[at++] = "shown"
+    } else if (at < lines.length && same(await expandInline(line, store), lines[at]!)) fate[at++] = "shown"
   }
   return fate
 }

@@ -6,6 +6,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeDiffRepo } from "../../fixtures/diff-repo.ts"
 import { removeHome, runInMemory, tempHome } from "../../test/helpers.ts"
+import { rebuild } from "../../test/rebuild.ts"
 import { toBytes } from "../core/content.ts"
 import { lineText, splitLines } from "../core/lines.ts"
 import { parseAll } from "../core/marker.ts"
@@ -13,6 +14,7 @@ import { Store } from "../core/store.ts"
 import * as Tokenizer from "../core/tokenizer.ts"
 import { diffBytes } from "./diff.ts"
 
+const encoder = new TextEncoder()
 const tokens = (b: Uint8Array) => Tokenizer.make("gpt-4o").count(new TextDecoder().decode(b)).tokens
 
 let repo: string
@@ -47,6 +49,39 @@ const changedLinesKept = (input: Uint8Array, output: Uint8Array) => {
   }
 }
 
+/**
+ * History: every changed line is shown, in order, except the middles of long runs of added (or
+ * removed) lines, which are behind markers naming their file; each marker hides lines of one run.
+ */
+const changedLinesKeptOrFolded = (input: Uint8Array, output: Uint8Array) => {
+  const inLines = splitLines(input).map(lineText)
+  const folded = new Set<number>()
+  for (const m of parseAll(new TextDecoder().decode(output))) {
+    if (!/^(?:added|removed) lines of /.test(m.detail ?? "")) continue
+    const [a, b] = m.selector!.lines!.split("-").map(Number) as [number, number]
+    const sign = inLines[a - 1]![0]
+    for (let i = a - 1; i < b; i++) {
+      expect(inLines[i]![0]).toBe(sign)
+      folded.add(i)
+    }
+    // A fold keeps the first lines of its run.
+    expect(inLines[a - 9]![0]).toBe(sign)
+  }
+  const out = splitLines(output).map(lineText)
+  let at = 0
+  let file = ""
+  inLines.forEach((line, i) => {
+    if (line.startsWith("diff --git")) file = line
+    if (folded.has(i) || file.includes("package-lock.json") || /^(?:\+\+\+|---) /.test(line)) return
+    if (line.startsWith("+") || line.startsWith("-")) {
+      const found = out.indexOf(line, at)
+      expect(found, line).toBeGreaterThanOrEqual(0)
+      at = found + 1
+    }
+  })
+  return folded.size
+}
+
 const appliesToParent = (output: Uint8Array) => {
   const patch = join(repo, "..", `${repo.split("/").pop()}.patch`)
   writeFileSync(patch, output)
@@ -64,16 +99,29 @@ describe("diff on a repository the test creates", () => {
     ["git diff HEAD~1 (lock file dominates)", "diff HEAD~1", 0.5],
     ["git diff -U40 HEAD~1 -- src (long context)", "diff -U40 HEAD~1 -- src", 0.5],
     ["git log -p -2 (history)", "log -p -2", 0.5]
-  ])("%s: every changed line kept, ≥ 50 percent fewer tokens, applies", async (_name, args, floor) => {
+  ])("%s: every changed line kept (in history, long runs folded), ≥ 50 percent fewer tokens, applies", async (_name, args, floor) => {
     const input = git(args as string)
     const { output, back } = await compress(input)
-    changedLinesKept(input, output)
+    if ((args as string).startsWith("log")) changedLinesKeptOrFolded(input, output)
+    else changedLinesKept(input, output)
     expect(1 - tokens(output) / tokens(input)).toBeGreaterThanOrEqual(floor as number)
     expect(Buffer.compare(Buffer.from(back!), input)).toBe(0)
     if (!(args as string).startsWith("log")) appliesToParent(output)
     // Lock files appear once, as counts.
     const lock = parseAll(new TextDecoder().decode(output)).filter((m) => m.detail?.includes("package-lock.json"))
     if (!(args as string).includes("-- src")) expect(lock[0]?.detail).toMatch(/diff of package-lock\.json: \+\d+ −\d+ in \d+ hunks?/)
+  })
+
+  it("git log -p with default context: a new file's lines folded to its first and last, the edits kept, rebuilt exactly", async () => {
+    const input = git("log -p -- src")
+    const { output, back } = await compress(input)
+    expect(changedLinesKeptOrFolded(input, output)).toBeGreaterThan(500)
+    expect(1 - tokens(output) / tokens(input)).toBeGreaterThanOrEqual(0.8)
+    expect(Buffer.compare(Buffer.from(back!), input)).toBe(0)
+    const text = new TextDecoder().decode(output)
+    expect(text).toContain("+export function step0(x: number)")
+    expect(text).toContain("+export function step599(x: number)")
+    expect(parseAll(text).map((m) => m.detail)).toContain("added lines of src/steps.ts")
   })
 
   it("leaves a default-context diff of source alone (nothing worth cutting)", async () => {
@@ -131,6 +179,15 @@ describe("diff properties", () => {
           // Hunks without context apply only with --unidiff-zero, for the input as for the output.
           const zero = context === 0 ? ["--unidiff-zero"] : []
           if (input.length > 0) run(["apply", "--cached", "--check", ...zero, join(dir, "..", `${dir.split("/").pop()}.patch`)])
+          // The same diff as history: long runs may fold, and everything comes back.
+          const history = Buffer.concat([Buffer.from("commit 0123456789abcdef0123456789abcdef01234567\nAuthor: t <t@example.com>\n\n    edit\n\n"), input])
+          const back = await runInMemory(Effect.gen(function*() {
+            const c = yield* diffBytes(history)
+            expect(toBytes(c.output).length).toBeLessThanOrEqual(history.length)
+            changedLinesKeptOrFolded(history, toBytes(c.output))
+            return yield* rebuild(toBytes(c.output))
+          }), { minTokens: 0 })
+          expect(Buffer.compare(Buffer.from(back), history)).toBe(0)
         }),
         { numRuns: 60 }
       )
@@ -139,4 +196,67 @@ describe("diff properties", () => {
       removeHome(join(dir, "..", `${dir.split("/").pop()}.patch`))
     }
   }, 120_000)
+})
+
+describe("diff: long lines and tokens", () => {
+  const run = (dir: string, args: Array<string>) =>
+    execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd: dir, stdio: "pipe", maxBuffer: 1 << 28 })
+
+  it("a commit message line too long to read keeps its head and tail around an in-line marker", async () => {
+    const dir = tempHome()
+    try {
+      run(dir, ["init", "-q"])
+      writeFileSync(join(dir, "a.txt"), Array.from({ length: 50 }, (_, i) => `line ${i}`).join("\n") + "\n")
+      run(dir, ["add", "a.txt"])
+      const message = `fix: ${Array.from({ length: 400 }, (_, i) => `reason ${i} explained at length`).join(", ")}`
+      run(dir, ["commit", "-qm", message])
+      const input = run(dir, ["log", "-p", "-1"])
+      const { output } = await compress(input)
+      const text = new TextDecoder().decode(output)
+      const line = text.split("\n").find((l) => l.startsWith("    fix: "))!
+      expect(line.length).toBeLessThan(2000)
+      expect(parseAll(line)).toMatchObject([{ unit: "chars" }])
+      const rebuilt = await runInMemory(Effect.gen(function*() {
+        const c = yield* diffBytes(input)
+        return yield* rebuild(toBytes(c.output))
+      }))
+      expect(Buffer.compare(Buffer.from(rebuilt), input)).toBe(0)
+    } finally {
+      removeHome(dir)
+    }
+  })
+
+  it("cuts context only where the marker and the headers it repeats cost fewer tokens than the lines", async () => {
+    const dir = tempHome()
+    try {
+      run(dir, ["init", "-q"])
+      // Long lines first, then a stretch of one-token lines: cutting the first pays, cutting the second would not.
+      const before = [
+        ...Array.from({ length: 60 }, (_, i) => `export const setting${i} = resolveConfiguration("service.section${i}.value", defaults.section${i})`),
+        ...Array.from({ length: 60 }, () => "}")
+      ]
+      const after = before.map((l, i) => i % 20 === 10 ? `${l} // changed` : l)
+      writeFileSync(join(dir, "f.ts"), before.join("\n") + "\n")
+      run(dir, ["add", "f.ts"])
+      writeFileSync(join(dir, "f.ts"), after.join("\n") + "\n")
+      const input = run(dir, ["diff", "-U12"])
+      const { output } = await compress(input)
+      const inLines = splitLines(input)
+      const outText = new TextDecoder().decode(output)
+      const markers = parseAll(outText)
+      expect(markers.length).toBeGreaterThan(0)
+      for (const m of markers) {
+        const [a, b] = m.selector!.lines!.split("-").map(Number) as [number, number]
+        const hidden = Buffer.concat(inLines.slice(a - 1, b))
+        const line = outText.split("\n").find((l) => l.includes(`lines=${m.selector!.lines}`))!
+        expect(tokens(encoder.encode(`${line}\n`)), line).toBeLessThan(tokens(hidden))
+      }
+      expect(tokens(output)).toBeLessThan(tokens(input))
+      changedLinesKept(input, output)
+      writeFileSync(join(dir, "out.patch"), output)
+      run(dir, ["apply", "--cached", "--check", "out.patch"])
+    } finally {
+      removeHome(dir)
+    }
+  })
 })

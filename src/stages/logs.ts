@@ -3,16 +3,20 @@
  * soon as it is decided, in bounded memory. Repeats of a template already shown are folded into
  * runs; each run is stored in CCR on its own and replaced, where it was, by a marker whose hash
  * returns exactly those lines (`headroom ccr-get HASH --query TEXT` finds one among them).
- * A run shorter than its marker is shown as it is, so the output is never longer than the input.
+ * A run that its marker would not make smaller, in bytes and in (estimated) tokens, is shown as
+ * it is, so the output is never longer than the input. A line shown that is too long to read
+ * keeps its head and tail around an in-line marker whose hash returns exactly the middle (see
+ * `core/lines.ts`); a line too long to hold is cut that way as it streams in, its middle stored
+ * in pieces of a few MB, each behind its own marker: no byte is ever out of reach.
  *
  * @since 0.1.0
  */
 import { Effect, Stream } from "effect"
 import { Config } from "../core/config.ts"
-import { byteLength, type Compressed, type Emitted, unchanged } from "../core/content.ts"
+import { type Compressed, type Emitted, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { LineSplitter } from "../core/lines.ts"
+import { fewerTokens, LineSplitter, LONG_LINE_BYTES, offsetOf, shortenLine, type Split, worthMarking } from "../core/lines.ts"
 import { render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
@@ -47,11 +51,11 @@ export const logs = (options: LogsOptions = {}) =>
       // Fail open: if the compressor breaks, what it held and everything after passes through.
       let broken: string | undefined
       let lineNumber = 0
-      const push = (line: Uint8Array, raw: Array<Uint8Array>) => {
+      const push = (line: Uint8Array, cut: boolean, raw: Array<Uint8Array>) => {
         lineNumber++
         if (broken !== undefined) return void raw.push(line)
         try {
-          compressor.push(line)
+          compressor.push(line, cut)
         } catch (e) {
           broken = `internal error at line ${lineNumber}: ${e instanceof Error ? e.message : String(e)}; passed through from there`
           raw.push(...compressor.abandon(), line)
@@ -61,6 +65,19 @@ export const logs = (options: LogsOptions = {}) =>
       let bytesIn = 0
       let bytesOut = 0
       let droppedLines = 0
+      let droppedChars = 0
+      const queryWords = (options.query ?? "").toLowerCase().split(/\s+/).filter(Boolean)
+
+      /** A line as shown: whole, or its head and tail around a marker once its middle is stored. */
+      const shown = (line: Uint8Array) =>
+        Effect.gen(function*() {
+          if (line.length <= LONG_LINE_BYTES) return line
+          const short = shortenLine(line, queryWords.length > 0 ? offsetOf(line, queryWords) : undefined)
+          if (!short) return line
+          for (const part of short.hidden) yield* store.put(part, ttlMs)
+          droppedChars += short.chars
+          return short.line
+        })
 
       /** Turns decided pieces into bytes, storing each run before its marker goes out. */
       const emit = (pieces: ReadonlyArray<LogPiece>, raw: ReadonlyArray<Uint8Array> = []) =>
@@ -68,18 +85,18 @@ export const logs = (options: LogsOptions = {}) =>
           const out: Array<Uint8Array> = []
           for (const piece of pieces) {
             if (piece.kind === "line") {
-              out.push(piece.line)
+              out.push(piece.cut ? piece.line : yield* shown(piece.line))
               continue
             }
             const runBytes = Buffer.concat(piece.lines as Array<Uint8Array>)
-            const marker = encoder.encode(`${runMarker(keyOf(runBytes), piece.lines.length, piece.templates)}\n`)
-            if (marker.length >= runBytes.length) {
+            const marker = `${runMarker(keyOf(runBytes), piece.lines.length, piece.templates)}\n`
+            if (!worthMarking(marker, runBytes)) {
               out.push(runBytes)
               continue
             }
             yield* store.put(runBytes, ttlMs)
             droppedLines += piece.lines.length
-            out.push(marker)
+            out.push(encoder.encode(marker))
           }
           out.push(...raw)
           const bytes = out.length === 1 ? out[0]! : Buffer.concat(out)
@@ -87,25 +104,37 @@ export const logs = (options: LogsOptions = {}) =>
           return bytes.length > 0 ? [{ _tag: "Output", bytes } as const] : []
         })
 
-      const onChunk = (chunk: Uint8Array) => {
-        bytesIn += chunk.length
-        if (whole !== undefined) {
-          whole.push(chunk)
-          if (bytesIn > WHOLE_LIMIT) whole = undefined // too large to keep whole: runs only
-        }
-        const raw: Array<Uint8Array> = []
-        for (const line of splitter.push(chunk)) push(line, raw)
-        return emit(compressor.take(), raw)
-      }
+      /** Feeds split lines to the compressor; the hidden middles of lines too long to hold are stored first. */
+      const feed = (splits: ReadonlyArray<Split>) =>
+        Effect.gen(function*() {
+          const raw: Array<Uint8Array> = []
+          for (const split of splits) {
+            if (split.kind === "hidden") yield* store.put(split.bytes, ttlMs)
+            else {
+              if (split.kind === "cut") droppedChars += split.chars
+              push(split.bytes, split.kind === "cut", raw)
+            }
+          }
+          return raw
+        })
+
+      const onChunk = (chunk: Uint8Array) =>
+        Effect.gen(function*() {
+          bytesIn += chunk.length
+          if (whole !== undefined) {
+            whole.push(chunk)
+            if (bytesIn > WHOLE_LIMIT) whole = undefined // too large to keep whole: runs only
+          }
+          const raw = yield* feed(splitter.push(chunk))
+          return yield* emit(compressor.take(), raw)
+        })
 
       const onEnd = Effect.gen(function*() {
-        const raw: Array<Uint8Array> = []
-        const last = splitter.end()
-        if (last) push(last, raw)
+        const raw = yield* feed(splitter.end())
         if (broken === undefined) compressor.end()
         const tail = yield* emit(compressor.take(), raw)
         let key: string | undefined
-        if (whole !== undefined && droppedLines > 0) {
+        if (whole !== undefined && (droppedLines > 0 || droppedChars > 0)) {
           const original = Buffer.concat(whole)
           key = (yield* store.put(original, ttlMs)).key
         }
@@ -116,7 +145,7 @@ export const logs = (options: LogsOptions = {}) =>
           key,
           bytesBefore: bytesIn,
           bytesAfter: bytesOut,
-          dropped: { lines: droppedLines },
+          dropped: droppedChars > 0 ? { lines: droppedLines, chars: droppedChars } : { lines: droppedLines },
           passthrough: broken
         }
         return [...tail, { _tag: "Done", result } as const]
@@ -151,6 +180,7 @@ export const logsBytes = (
     if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "logs", "log", "below-threshold")
     const result = yield* collectEmitted(Stream.succeed(input).pipe(logs(options)))
     if (result.passthrough !== undefined) return unchanged(input, "logs", "log", result.passthrough)
-    if (result.dropped.lines === 0 || byteLength(result.output) >= input.length) return unchanged(input, "logs", "log", "not-smaller")
+    if (!result.dropped.lines && !result.dropped.chars) return unchanged(input, "logs", "log", "not-smaller")
+    if (!fewerTokens(result.output, input)) return unchanged(input, "logs", "log", "not-smaller")
     return result
   }).pipe(failOpen(input, "logs", "log"))

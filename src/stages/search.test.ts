@@ -4,7 +4,8 @@ import { execFileSync } from "node:child_process"
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { CORPUS, reconstruct, ROOT, runInMemory } from "../../test/helpers.ts"
+import { CORPUS, ROOT, runInMemory } from "../../test/helpers.ts"
+import { rebuild as reconstruct } from "../../test/rebuild.ts"
 import { toBytes } from "../core/content.ts"
 import { lineText, splitLines } from "../core/lines.ts"
 import { parseAll } from "../core/marker.ts"
@@ -19,7 +20,7 @@ const check = async (input: Uint8Array, query?: string) => {
   const { output, rebuilt } = await runInMemory(Effect.gen(function*() {
     const c = yield* searchBytes(input, { query })
     const output = toBytes(c.output)
-    return { output, rebuilt: yield* reconstruct(output, input) }
+    return { output, rebuilt: yield* reconstruct(output) }
   }))
   expect(Buffer.compare(Buffer.from(rebuilt), Buffer.from(input))).toBe(0)
   const files = new Set(parseEntries(splitLines(input)).flatMap((e) => e.file && e.kind !== "other" ? [e.file] : []))
@@ -52,7 +53,7 @@ describe("search on real grep and rg output", () => {
     expect(entries.some((e) => e.kind === "match" && e.file?.endsWith(".ts"))).toBe(true)
     await runInMemory(Effect.gen(function*() {
       const c = yield* searchBytes(input)
-      expect(Buffer.compare(Buffer.from(yield* reconstruct(toBytes(c.output), input)), input)).toBe(0)
+      expect(Buffer.compare(Buffer.from(yield* reconstruct(toBytes(c.output))), input)).toBe(0)
     }), { minTokens: 0 })
   })
 
@@ -97,7 +98,11 @@ describe("search properties", () => {
     fc.constantFrom("src/a.ts", "lib/b.py", "./c/d.go", "e f.txt", "x"),
     fc.nat(5000),
     fc.constantFrom(":", "-"),
-    fc.string({ unit: "binary", maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, " "))
+    fc.oneof(
+      fc.string({ unit: "binary", maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, " ")),
+      // Long lines (a minified file's match), in one- to four-byte characters.
+      fc.tuple(fc.constantFrom("é", "𝄞", "a+b;", "x ", "✓"), fc.integer({ min: 500, max: 3000 })).map(([u, n]) => u.repeat(n))
+    )
   ).map(([f, n, sep, t]) => `${f}${sep}${n}${sep}${t}`)
   const output = fc.array(fc.oneof(hit, fc.constant("--"), fc.string().map((s) => s.replace(/[\r\n]/g, ""))), { maxLength: 300 })
     .map((ls) => new TextEncoder().encode(ls.join("\n")))
@@ -110,7 +115,7 @@ describe("search properties", () => {
           const b = yield* searchBytes(input, { query })
           expect(Buffer.compare(Buffer.from(toBytes(a.output)), Buffer.from(toBytes(b.output)))).toBe(0)
           expect(toBytes(a.output).length).toBeLessThanOrEqual(input.length)
-          expect(Buffer.compare(Buffer.from(yield* reconstruct(toBytes(a.output), input)), Buffer.from(input))).toBe(0)
+          expect(Buffer.compare(Buffer.from(yield* reconstruct(toBytes(a.output))), Buffer.from(input))).toBe(0)
           for (const line of splitLines(toBytes(a.output))) {
             const t = lineText(line)
             if (parseAll(t).length === 0) expect(splitLines(input).map(lineText)).toContain(t)
@@ -119,5 +124,59 @@ describe("search properties", () => {
       }),
       { numRuns: 300 }
     )
+  })
+})
+
+describe("search on long lines", () => {
+  const minified = (n: number, needle: string) => {
+    const body = Array.from({ length: n }, (_, i) => `function f${i}(a,b){return a+b*${i}}`)
+    body[Math.floor(n / 2)] = `/* ${needle} */`
+    return `!function(){${body.join(";")}}();`
+  }
+
+  it("keeps a long match line's head and tail around an in-line marker; with a query, the place it matches too", async () => {
+    const lines = [
+      ...Array.from({ length: 40 }, (_, i) => `src/m${i % 8}.ts:${i + 1}:// TODO: handle case ${i}`),
+      `dist/app.min.js:1:${minified(3000, "TODO: drop the polyfill")}`,
+      `dist/vendor.min.js:1:${minified(5000, "TODO: upgrade")}`
+    ]
+    const input = new TextEncoder().encode(lines.join("\n") + "\n")
+    const plain = new TextDecoder().decode(await check(input))
+    const asked = new TextDecoder().decode(await check(input, "polyfill"))
+    for (const out of [plain, asked]) {
+      const shortened = out.split("\n").filter((l) => l.startsWith("dist/"))
+      expect(shortened).toHaveLength(2)
+      for (const l of shortened) {
+        expect(l.length).toBeLessThan(2000)
+        expect(parseAll(l).every((m) => m.unit === "chars")).toBe(true)
+      }
+      expect(out.length).toBeLessThan(input.length / 10)
+    }
+    expect(plain).not.toContain("TODO: drop the polyfill")
+    expect(asked).toContain("TODO: drop the polyfill")
+  })
+
+  it("numbers lines as ccr-get does, after a line of more than 1 MiB", async () => {
+    const lines = [`dist/huge.min.js:1:${minified(40_000, "TODO")}`, ...Array.from({ length: 300 }, (_, i) => `src/a${i % 3}.ts:${i + 1}:  log.debug("tick ${i}")`)]
+    const input = new TextEncoder().encode(lines.join("\n") + "\n")
+    expect(lines[0]!.length).toBeGreaterThan(1024 * 1024)
+    const output = await check(input)
+    expect(parseAll(new TextDecoder().decode(output)).some((m) => m.unit === "lines")).toBe(true)
+  })
+})
+
+describe("search never costs more tokens", () => {
+  it("does not replace a line with a marker that costs more tokens (dialyzer-like near-repeats)", async () => {
+    const files = ["lib/spotter/accounts.ex", "lib/spotter/billing/invoice.ex", "lib/spotter_web/live/dashboard_live.ex"]
+    const kinds = ["pattern", "guard", "contract", "return", "call", "record"]
+    const lines = files.flatMap((file, f) =>
+      kinds.flatMap((kind, k) => {
+        const text = `${kind}_warning The ${kind} specification for this function can never succeed because its argument types are incompatible with every caller`
+        return [`${file}:${10 + 40 * k + f}:${text}`, `${file}:${30 + 40 * k + f}:${text}`]
+      })
+    )
+    const input = new TextEncoder().encode(lines.join("\n") + "\n")
+    const c = await runInMemory(searchBytes(input), { minTokens: 0 })
+    expect(tokens(toBytes(c.output))).toBeLessThanOrEqual(tokens(input))
   })
 })

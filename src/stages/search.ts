@@ -3,8 +3,11 @@
  * of a file are shown once; files are ranked against the query (else kept in their order) and
  * the best are shown, a few lines each, within a budget; every other line is behind a marker
  * that names each file it hides with how many of its lines — every file that matched stays
- * named. With a query, the most relevant files are shown whole. Kept lines are the input's lines, byte for byte; `ccr-get HASH --lines A-B` returns a
- * marker's lines.
+ * named. With a query, the most relevant files are shown whole. Kept lines are the input's lines,
+ * byte for byte; `ccr-get HASH --lines A-B` returns a marker's lines. A kept line too long to read
+ * (a match in a minified bundle) keeps its head and tail — and, with a query, the place it
+ * matches — around in-line markers whose hashes return exactly the characters left out. A marker
+ * that would cost more than what it hides, in bytes or in (estimated) tokens, is not used.
  *
  * @since 0.1.0
  */
@@ -14,14 +17,13 @@ import { Config } from "../core/config.ts"
 import { type Compressed, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { splitLines } from "../core/lines.ts"
+import { fewerTokens, LONG_LINE_BYTES, offsetOf, shortenLine, splitLines, worthMarking } from "../core/lines.ts"
 import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { template } from "../core/template.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
-import { finishLines } from "./result.ts"
 import { type Entry, parseEntries } from "./search/parse.ts"
 
 export interface SearchOptions {
@@ -117,28 +119,51 @@ export const searchBytes = (
     const entries = parseEntries(lines)
     const show = choose(entries, options.query)
     const key = keyOf(input)
+    const ttlMs = options.ttlMs ?? settings.ttlMs
+    const store = yield* Store
+    const words = (options.query ?? "").toLowerCase().split(/\s+/).filter(Boolean)
     const out: Array<Uint8Array> = []
     let hidden = 0
+    let chars = 0
+    /** A line as shown: whole, or its head and tail (and the query's place) around markers once the rest is stored. */
+    const shown = (line: Uint8Array) =>
+      Effect.gen(function*() {
+        if (line.length <= LONG_LINE_BYTES) return line
+        const short = shortenLine(line, words.length > 0 ? offsetOf(line, words) : undefined)
+        if (!short) return line
+        for (const part of short.hidden) yield* store.put(part, ttlMs)
+        chars += short.chars
+        return short.line
+      })
     for (let i = 0; i < lines.length;) {
       if (show[i]) {
-        out.push(lines[i]!)
+        out.push(yield* shown(lines[i]!))
         i++
         continue
       }
       let j = i
-      let bytes = 0
-      while (j < lines.length && !show[j]) bytes += lines[j++]!.length
+      while (j < lines.length && !show[j]) j++
       const detail = filesIn(entries, i, j)
-      const marker = encoder.encode(
-        `${render({ key, count: j - i, unit: "lines", detail: detail || undefined, selector: { lines: `${i + 1}-${j}` } })}\n`
-      )
-      if (marker.length < bytes) {
-        out.push(marker)
+      const marker = `${render({ key, count: j - i, unit: "lines", detail: detail || undefined, selector: { lines: `${i + 1}-${j}` } })}\n`
+      const run = lines.slice(i, j)
+      if (worthMarking(marker, Buffer.concat(run))) {
+        out.push(encoder.encode(marker))
         hidden += j - i
-      } else out.push(...lines.slice(i, j))
+      } else out.push(...run)
       i = j
     }
-    return yield* finishLines(input, "search", "search", out, hidden, options.ttlMs ?? settings.ttlMs)
+    const output = Buffer.concat(out)
+    if ((hidden === 0 && chars === 0) || !fewerTokens(output, input)) return unchanged(input, "search", "search", "not-smaller")
+    yield* store.put(input, ttlMs)
+    return {
+      output,
+      stage: "search",
+      type: "search",
+      key,
+      bytesBefore: input.length,
+      bytesAfter: output.length,
+      dropped: chars > 0 ? { lines: hidden, chars } : { lines: hidden }
+    } satisfies Compressed
   }).pipe(failOpen(input, "search", "search"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */

@@ -26,8 +26,11 @@ export class Clusters {
 
   constructor(private readonly maxGroups: number) {}
 
-  /** The group of a masked line and whether it is new. */
-  assign(masked: string): { readonly id: number; readonly isNew: boolean } {
+  /**
+   * The group of a masked line, whether it is new, and whether it is remembered (past the caps,
+   * a new group is used once and forgotten: its id is never seen again).
+   */
+  assign(masked: string): { readonly id: number; readonly isNew: boolean; readonly remembered: boolean } {
     const words = masked.split(/\s+/).filter(Boolean)
     const bucketKey = `${words.length} ${words[0] ?? ""}`
     let bucket = this.buckets.get(bucketKey)
@@ -45,13 +48,14 @@ export class Clusters {
     }
     if (best && bestScore >= SIMILARITY) {
       for (let i = 0; i < words.length; i++) if (best.words[i] !== words[i]) best.words[i] = WILDCARD
-      return { id: best.id, isNew: false }
+      return { id: best.id, isNew: false, remembered: true }
     }
     const group = { id: this.nextId++, words }
-    if (bucket.length < GROUPS_PER_BUCKET && this.total < this.maxGroups) {
+    const remembered = bucket.length < GROUPS_PER_BUCKET && this.total < this.maxGroups
+    if (remembered) {
       bucket.push(group)
       this.total++
     }
-    return { id: group.id, isNew: true }
+    return { id: group.id, isNew: true, remembered }
   }
 }

@@ -2,20 +2,27 @@
  * The log compressor, one line at a time, in bounded memory: it decides for each line whether
  * to show it now or fold it into the current run of lines not shown.
  *
- * Shown: the first line; the first line of each message template; every alert (error, warning,
- * fatal, exception…) the first time its wording appears, with the line before and after it;
- * stack-trace lines not seen before; test-runner summaries; lines matching the query; the last
- * line. Everything else repeats a template already shown and joins the run, which the stage
- * stores in CCR and replaces with one marker.
+ * Shown: the first line; the first line of each message template; every alert the first time
+ * its wording appears, with the line before and after it; stack-trace lines not seen before;
+ * test-runner summaries; lines matching the query; lines too long to hold; the last line.
+ * Everything else repeats a template already shown and joins the run, which the stage stores in
+ * CCR and replaces with one marker.
+ *
+ * An alert is a line with an alert word (error, warning, fatal, exception…) or an alert value
+ * (see `values.ts`): a 5xx status, a non-zero exit code, a duration far above its template's
+ * usual. A value alert is told apart by its value too: the first 503 of a template is shown even
+ * when its 200s are not, and so is its first 502.
  *
  * @since 0.1.0
  */
 import { lineText } from "../../core/lines.ts"
 import { template } from "../../core/template.ts"
 import { Clusters } from "./clusters.ts"
+import { durations, Latencies, valueAlert } from "./values.ts"
 
 export type LogPiece =
-  | { readonly kind: "line"; readonly line: Uint8Array }
+  /** A line shown; `cut` when it was already cut to its head and tail as it streamed in. */
+  | { readonly kind: "line"; readonly line: Uint8Array; readonly cut?: boolean }
   | {
     readonly kind: "run"
     readonly lines: ReadonlyArray<Uint8Array>
@@ -60,6 +67,8 @@ const RUN_MAX_BYTES = 1024 * 1024
 const MAX_TEMPLATES = 100_000
 /** Lines shown after an alert. */
 const CONTEXT_AFTER = 1
+/** Durations of a line followed apart, per template (more are followed as the last one). */
+const DURATIONS_PER_LINE = 8
 
 export interface LogCompressorOptions {
   /** Lines containing this text (or all its words) are shown. */
@@ -71,6 +80,7 @@ export class LogCompressor {
   private readonly groups = new Clusters(MAX_TEMPLATES)
   private readonly frames = new Set<string>()
   private readonly alerts = new Set<string>()
+  private readonly latencies = new Latencies()
   private runLines: Array<Uint8Array> = []
   private runTemplates: Array<number> = []
   private runBytes = 0
@@ -85,18 +95,19 @@ export class LogCompressor {
     this.queryWords = this.queryPhrase.split(/\s+/).filter(Boolean)
   }
 
-  push(line: Uint8Array): void {
+  /** Decides a line; `cut` says it was too long to hold and was cut as it streamed in: it is shown. */
+  push(line: Uint8Array, cut = false): void {
     this.lineNumber++
     const text = lineText(line)
     const masked = template(text)
     const group = this.groups.assign(masked)
-    let show = group.isNew || this.lineNumber === 1 || SUMMARY.test(text) || this.matchesQuery(text)
-    if (isAlert(text)) {
-      // Alerts are told apart by their wording (numbers and ids masked), not by group.
+    let show = cut || group.isNew || this.lineNumber === 1 || SUMMARY.test(text) || this.matchesQuery(text)
+    const alert = this.alertOf(text, masked, group)
+    if (alert !== undefined) {
+      // Alerts are told apart by their wording (numbers and ids masked) and alert values, not by group.
       this.inTrace = true
-      const wording = masked
-      if (!this.alerts.has(wording)) {
-        this.remember(this.alerts, wording)
+      if (!this.alerts.has(alert)) {
+        this.remember(this.alerts, alert)
         show = true
         this.pullContextBefore()
         this.contextAfter = CONTEXT_AFTER + 1
@@ -110,8 +121,30 @@ export class LogCompressor {
       if (this.contextAfter <= CONTEXT_AFTER) show = true
       this.contextAfter--
     }
-    if (show) this.show(line)
+    if (show) this.show(line, cut)
     else this.hide(line, group.id)
+  }
+
+  /**
+   * What makes a line an alert, as a key that is new the first time it should be shown: its
+   * masked wording, with its alert values (`status 503`, `exit 137`, `slow 10^4 ms`) when it has
+   * any; undefined when it is no alert.
+   */
+  private alertOf(text: string, masked: string, group: { readonly id: number; readonly remembered: boolean }) {
+    const value = valueAlert(text)
+    const slow = group.remembered ? this.slowness(text, group.id) : undefined
+    if (value === undefined && slow === undefined) return isAlert(text) ? masked : undefined
+    return [masked, value, slow].filter((v) => v !== undefined).join("\u0000")
+  }
+
+  /** `slow 10^N ms` when a duration of the line is far above its template's usual, by order of magnitude. */
+  private slowness(text: string, group: number): string | undefined {
+    let slow: string | undefined
+    durations(text).forEach((ms, k) => {
+      const series = group * DURATIONS_PER_LINE + Math.min(k, DURATIONS_PER_LINE - 1)
+      if (this.latencies.observe(series, ms) && slow === undefined) slow = `slow 10^${Math.floor(Math.log10(ms))} ms`
+    })
+    return slow
   }
 
   /** Ends the input: the last line is always shown. */
@@ -151,9 +184,9 @@ export class LogCompressor {
     if (set.size < MAX_TEMPLATES) set.add(value)
   }
 
-  private show(line: Uint8Array) {
+  private show(line: Uint8Array, cut = false) {
     this.flushRun()
-    this.pieces.push({ kind: "line", line })
+    this.pieces.push(cut ? { kind: "line", line, cut } : { kind: "line", line })
   }
 
   private hide(line: Uint8Array, group: number) {
