@@ -11,31 +11,18 @@ import * as Config from "../src/core/config.ts"
 import { toBytes } from "../src/core/content.ts"
 import { codeBytes } from "../src/stages/code.ts"
 import { signatures, syntaxErrors } from "../src/stages/code/inspect.ts"
-import type { LanguageName } from "../src/stages/code/languages.ts"
+import { grammarOf, type GrammarName, languageOfPath } from "../src/stages/code/languages.ts"
 import * as MemoryStore from "../src/store/memory.ts"
 
-const EXTENSIONS: Record<string, LanguageName> = {
-  ".py": "python",
-  ".js": "javascript",
-  ".mjs": "javascript",
-  ".cjs": "javascript",
-  ".ts": "typescript",
-  ".tsx": "tsx",
-  ".go": "go",
-  ".rs": "rust",
-  ".java": "java",
-  ".cc": "cpp",
-  ".cpp": "cpp",
-  ".h": "cpp"
-}
 const MIN_BYTES = 8_000
 const MAX_BYTES = 400_000
 const PER_LANGUAGE = Number(process.env.PER_LANGUAGE ?? 150)
 
-const languageOf = (path: string): LanguageName | undefined => {
+/** Files of the languages with a grammar (whose signatures and syntax errors can be checked). */
+const languageOf = (path: string): GrammarName | undefined => {
   if (path.endsWith(".d.ts")) return undefined
-  const dot = path.lastIndexOf(".")
-  return dot < 0 ? undefined : EXTENSIONS[path.slice(dot)]
+  const language = languageOfPath(path)
+  return language && grammarOf(language)
 }
 
 /** Source files under a directory, in a stable order. */
@@ -51,7 +38,7 @@ const walk = (dir: string, out: Array<string>) => {
 
 const layer = Layer.merge(MemoryStore.layer(), Config.layerWith({ home: "/nonexistent" }))
 const files = (process.argv.length > 2 ? process.argv.slice(2) : ["node_modules"]).flatMap((d) => walk(d, []))
-const byLanguage = new Map<LanguageName, Array<string>>()
+const byLanguage = new Map<GrammarName, Array<string>>()
 for (const f of files) byLanguage.set(languageOf(f)!, [...byLanguage.get(languageOf(f)!) ?? [], f])
 
 const rows: Array<Record<string, string | number>> = []

@@ -1,14 +1,14 @@
 /** Source code: one real file per language, and files from node_modules. */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import type { LanguageName } from "../../src/stages/code/languages.ts"
+import type { GrammarName } from "../../src/stages/code/languages.ts"
 import { signatures, syntaxErrors } from "../../src/stages/code/inspect.ts"
 import { codeBytes } from "../../src/stages/code.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateLines } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 
-const LANGUAGE_OF: Record<string, LanguageName> = { python: "python", javascript: "javascript", typescript: "typescript", go: "go", rust: "rust", java: "java", cpp: "cpp" }
-const FROM_NODE_MODULES: ReadonlyArray<[string, LanguageName]> = [
+const LANGUAGE_OF: Record<string, GrammarName> = { python: "python", javascript: "javascript", typescript: "typescript", go: "go", rust: "rust", java: "java", cpp: "cpp" }
+const FROM_NODE_MODULES: ReadonlyArray<[string, GrammarName]> = [
   ["effect/src/Stream.ts", "typescript"],
   ["esbuild/lib/main.js", "javascript"],
   ["fast-check/lib/fast-check.js", "javascript"]
@@ -18,7 +18,7 @@ export const codeSuite: Suite = {
   type: "code",
   retention: "signatures kept; syntax errors (output / input)",
   run: async ({ corpus, root }) => {
-    const inputs: Array<[string, string, LanguageName]> = []
+    const inputs: Array<[string, string, GrammarName]> = []
     const dir = join(corpus, "code")
     if (existsSync(dir)) {
       for (const lang of readdirSync(dir).sort()) {

@@ -6,10 +6,9 @@
  * @since 0.1.0
  */
 
-const WORD = /[\p{L}\p{N}_]+/gu
+import { terms } from "./query.ts"
 
-/** Lower-cased words (letters, digits, underscore) of a text. */
-export const terms = (text: string): Array<string> => text.toLowerCase().match(WORD) ?? []
+export { terms }
 
 export interface Scored {
   readonly index: number

@@ -4,8 +4,10 @@
  * the query are elided, each replaced by one marker line that keeps the file parseable (a comment
  * between the braces, `...` in Python) and names the symbol and its lines, so
  * `headroom ccr-get HASH --lines A-B` brings exactly that body back. Long comments, docstrings and
- * data literals outside functions (tables, lists) keep their first and last lines. Languages it
- * does not know pass through.
+ * data literals outside functions (tables, lists) keep their first and last lines. A language
+ * with no grammar here gets the outline (code/outline.ts):
+ * the same markers, from indentation and block keywords. The language comes from `language`,
+ * else the file's path, else its content.
  *
  * @since 0.1.0
  */
@@ -17,11 +19,13 @@ import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
 import { textLines } from "../core/lines.ts"
 import { render } from "../core/marker.ts"
+import { mentionsAny, type Query, queryOf } from "../core/query.ts"
 import type { Store } from "../core/store.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
 import { commentRows, type Elision, elisions } from "./code/elide.ts"
-import { LANGUAGES, languageOf, type LanguageName } from "./code/languages.ts"
+import { GRAMMARS, grammarOf, type GrammarName, LANGUAGES, languageOf, type LanguageName, languageOfPath } from "./code/languages.ts"
 import { errorRows } from "./code/inspect.ts"
+import { outlineElisions } from "./code/outline.ts"
 import { load, type Loaded } from "./code/parser.ts"
 import { type Rows, skeletonOf } from "./code/skeleton.ts"
 import { failOpen } from "./fail-open.ts"
@@ -33,22 +37,37 @@ export interface CodeOptions {
   /** Bodies about this (by name or text) are kept whole. */
   readonly query?: string | undefined
   readonly ttlMs?: number | undefined
-  /** The language, when the caller knows it; else detected. */
-  readonly language?: LanguageName | undefined
+  /** The language, when the caller knows it (`unknown`: code, in a language not named); else from `path`, else detected. */
+  readonly language?: LanguageName | "unknown" | undefined
+  /** The file's path, when known: its extension names the language. */
+  readonly path?: string | undefined
+}
+
+/** How marker lines are written in a language: around a body, and before a comment's. */
+interface MarkerStyle {
+  readonly body: readonly [before: string, after: string]
+  readonly lineComment: string | undefined
+}
+
+const styleOf = (language: LanguageName | undefined): MarkerStyle => {
+  const grammar = language && grammarOf(language)
+  if (grammar) return { body: GRAMMARS[grammar].bodyMarker, lineComment: GRAMMARS[grammar].lineComment }
+  const lineComment = language ? LANGUAGES[language].lineComment : undefined
+  return { body: [lineComment ? `${lineComment} ` : "", ""], lineComment }
 }
 
 const encoder = new TextEncoder()
 
-const markerLine = (e: Elision, lines: ReadonlyArray<string>, key: string, spec: (typeof LANGUAGES)[LanguageName]) => {
+const markerLine = (e: Elision, lines: ReadonlyArray<string>, key: string, style: MarkerStyle) => {
   const sample = lines.slice(e.from, e.to + 1).find((l) => l.trim() !== "") ?? ""
   const indent = /^[ \t]*/.exec(sample)![0]
   const eol = lines[e.to]!.endsWith("\r\n") ? "\r\n" : "\n"
   const marker = render({ key, count: e.to - e.from + 1, unit: "lines", detail: e.what, selector: { lines: `${e.from + 1}-${e.to + 1}` } })
   switch (e.as) {
     case "body":
-      return spec.style === "brace" ? `${indent}/* ${marker} */${eol}` : `${indent}...  # ${marker}${eol}`
+      return `${indent}${style.body[0]}${marker}${style.body[1]}${eol}`
     case "comment":
-      return `${indent}${spec.lineComment} ${marker}${eol}`
+      return `${indent}${style.lineComment ? `${style.lineComment} ` : ""}${marker}${eol}`
     case "text":
       return `${indent}${marker}${eol}`
   }
@@ -73,7 +92,7 @@ const trustworthy = (tree: Tree, bodies: ReadonlyArray<Rows>): boolean => {
  * The file's syntax tree and comments: from its skeleton (several times faster) when its tree
  * can be trusted, else from the whole file.
  */
-const parse = (loaded: Loaded, text: string, language: LanguageName) => {
+const parse = (loaded: Loaded, text: string, language: GrammarName) => {
   const skeleton = skeletonOf(text, language)
   if (skeleton) {
     const tree = loaded.parser.parse(skeleton.text)
@@ -84,38 +103,59 @@ const parse = (loaded: Loaded, text: string, language: LanguageName) => {
   return tree ? { tree, comments: commentRows(tree, loaded) } : undefined
 }
 
+/**
+ * What to elide: from the grammar's tree when the language has a grammar (even one that fails on
+ * parts of the file: it still places what it can), else from the outline.
+ */
+const elisionsOf = (
+  text: string,
+  lines: ReadonlyArray<string>,
+  language: LanguageName | undefined,
+  query: Query
+): Effect.Effect<Array<Elision>> =>
+  Effect.gen(function*() {
+    const grammar = language && grammarOf(language)
+    if (grammar) {
+      const parsed = parse(yield* Effect.promise(() => load(grammar)), text, grammar)
+      if (parsed) {
+        try {
+          return elisions(parsed.tree, parsed.comments, lines, GRAMMARS[grammar], query)
+        } finally {
+          parsed.tree.delete() // WebAssembly memory is not collected
+        }
+      }
+    }
+    const lineComment = language ? LANGUAGES[language].lineComment : undefined
+    return outlineElisions(lines, lineComment, (from, to) => mentionsAny(query, lines.slice(from, to + 1).join("")))
+  })
+
+/** The language of an input: given, from its path, or detected (`undefined` for code in no language it knows). */
+const languageFor = (type: string): LanguageName | undefined => type.startsWith("code:") ? languageOf(type.slice(5)) : undefined
+
 export const codeBytes = (
   input: Uint8Array,
   options: CodeOptions = {}
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    const type = detect(input)
-    const language = options.language ?? (type.startsWith("code:") ? languageOf(type.slice(5)) : undefined)
-    if (language === undefined) return unchanged(input, "code", type, `no grammar for ${type}`)
-    const contentType = `code:${language}` as const
+    const known = options.language ?? (options.path ? languageOfPath(options.path) : undefined)
+    const type = known ? `code:${known}` as const : detect(input)
+    const language = languageFor(type)
+    if (!type.startsWith("code:")) return unchanged(input, "code", type, "not-code")
+    const contentType = `code:${language ?? "unknown"}` as const
     if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "code", contentType, "below-threshold")
     const text = decodeUtf8(input)
     if (text === undefined) return unchanged(input, "code", contentType, "not UTF-8 text")
-    const spec = LANGUAGES[language]
-    const loaded = yield* Effect.promise(() => load(language))
-    const parsed = parse(loaded, text, language)
-    if (!parsed) return unchanged(input, "code", contentType, "the parser gave up")
     const lines = textLines(text)
-    const list = (() => {
-      try {
-        return elisions(parsed.tree, parsed.comments, lines, spec, options.query)
-      } finally {
-        parsed.tree.delete() // WebAssembly memory is not collected
-      }
-    })()
+    const list = yield* elisionsOf(text, lines, language, queryOf(options.query))
+    const style = styleOf(language)
     const key = keyOf(input)
     const out: Array<string> = []
     let row = 0
     let hidden = 0
     for (const e of list) {
       for (let r = row; r < e.from; r++) out.push(lines[r]!)
-      out.push(markerLine(e, lines, key, spec))
+      out.push(markerLine(e, lines, key, style))
       hidden += e.to - e.from + 1
       row = e.to + 1
     }

@@ -6,7 +6,8 @@
  * @since 0.1.0
  */
 import type { Node, Tree } from "web-tree-sitter"
-import type { LanguageSpec } from "./languages.ts"
+import { mentionsAny, type Query } from "../../core/query.ts"
+import type { FunctionKind, GrammarSpec } from "./languages.ts"
 import type { Loaded } from "./parser.ts"
 import type { CommentRows } from "./skeleton.ts"
 
@@ -27,20 +28,20 @@ export interface Elision {
 const MARKER_CHARS = 110
 const MIN_HIDDEN_LINES = 3
 
+/** Words that open a definition, for names the tree does not give (Elixir's `def name(…) do`). */
+const DEFINITION = /\b(?:def[a-z]*|fun|func|function|fn|sub|proc)\s+([\w.?!]+)/
+
 const nameOf = (fn: Node): string => {
   const own = fn.childForFieldName("name")
-  if (own) return own.text
+  if (own && own.endIndex - own.startIndex < 80) return own.text
+  const header = DEFINITION.exec(fn.text.slice(0, 200).split("\n", 1)[0]!)
+  if (header) return header[1]!
   // `const handler = () => { … }`, `handler: function () { … }`
   const parent = fn.parent
   const named = parent?.childForFieldName("name") ?? parent?.childForFieldName("key") ?? parent?.childForFieldName("left")
   return named && named.endIndex - named.startIndex < 80 ? named.text : `function at line ${fn.startPosition.row + 1}`
 }
 
-const mentions = (text: string, words: ReadonlyArray<string>) => {
-  if (words.length === 0) return false
-  const lower = text.toLowerCase()
-  return words.some((w) => lower.includes(w))
-}
 
 /** The first statement of a Python block (comments before it aside), when it is a docstring. */
 const docstringOf = (block: Node): Node | undefined => {
@@ -63,24 +64,33 @@ const lastRow = (node: Node): number =>
 /** What the stage looks for in a tree. */
 export interface Landmarks {
   /** Function-like nodes with their bodies. */
-  readonly functions: Array<{ fn: Node; body: Node }>
+  readonly functions: Array<{ fn: Node; body: Node; kind: FunctionKind }>
   /** Nodes whose body may open with a docstring. */
   readonly docstringOwners: Array<Node>
   /** Data literals (arrays, lists). */
   readonly literals: Array<Node>
 }
 
+/** A function's body node, where its kind says it is. */
+const bodyOf = (fn: Node, kind: FunctionKind): Node | undefined => {
+  if (kind.body === "field") return fn.childForFieldName("body") ?? undefined
+  let at: Node | undefined = fn
+  for (const type of kind.body) at = at?.children.find((c) => c?.type === type) ?? undefined
+  return at
+}
+
 /** The landmarks of a tree: one search of it, cheaper than a query's. */
-export const landmarksOf = (root: Node, spec: LanguageSpec): Landmarks => {
+export const landmarksOf = (root: Node, spec: GrammarSpec): Landmarks => {
   const found: Landmarks = { functions: [], docstringOwners: [], literals: [] }
-  const bodyType = new Map(spec.functions)
+  const kinds = new Map(spec.functions.map((k) => [k.node, k]))
   const literal = new Set(spec.literals)
-  for (const node of root.descendantsOfType([...bodyType.keys(), ...spec.docstrings ?? [], ...spec.literals])) {
+  for (const node of root.descendantsOfType([...kinds.keys(), ...spec.docstrings ?? [], ...spec.literals])) {
     if (!node) continue
-    const wanted = bodyType.get(node.type)
-    if (wanted !== undefined) {
-      const body = node.childForFieldName("body")
-      if (body && body.type === wanted) found.functions.push({ fn: node, body })
+    const kind = kinds.get(node.type)
+    if (kind !== undefined) {
+      if (kind.when && !kind.when(node)) continue
+      const body = bodyOf(node, kind)
+      if (body && kind.bodyTypes.includes(body.type)) found.functions.push({ fn: node, body, kind })
     } else if (literal.has(node.type)) found.literals.push(node)
     else found.docstringOwners.push(node)
   }
@@ -112,10 +122,17 @@ const ownsItsRows = (body: Node, from: number, to: number): boolean => {
   for (let i = 0; i < body.namedChildCount; i++) {
     const child = body.namedChild(i)!
     const start = child.startPosition.row
-    const end = lastRow(child)
+    const end = lastTokenRow(child)
     if ((start < from && end >= from) || (start <= to && end > to)) return false
   }
   return true
+}
+
+/** The row of a node's last token: some grammars end a node after the whitespace that follows it (Swift's `statements`). */
+const lastTokenRow = (node: Node): number => {
+  let last = node
+  while (last.childCount > 0) last = last.child(last.childCount - 1)!
+  return lastRow(last)
 }
 
 /** Whether a node lies inside one of these types. */
@@ -140,30 +157,31 @@ export const elisions = (
   tree: Tree,
   comments: ReadonlyArray<CommentRows>,
   lines: ReadonlyArray<string>,
-  spec: LanguageSpec,
-  query: string | undefined
+  spec: GrammarSpec,
+  query: Query
 ): Array<Elision> => {
-  const words = (query ?? "").toLowerCase().split(/\s+/).filter((w) => w.length > 1)
   const found: Array<Elision> = []
   const root = tree.rootNode
 
   const { functions, docstringOwners, literals } = landmarksOf(root, spec)
-  for (const { fn, body } of functions) {
+  for (const { fn, body, kind } of functions) {
     if (fn.hasError) continue
     const name = nameOf(fn)
-    if (words.length > 0 && (mentions(name, words) || mentions(lines.slice(body.startPosition.row, body.endPosition.row + 1).join(""), words))) continue
+    if (mentionsAny(query, name) || mentionsAny(query, lines.slice(body.startPosition.row, body.endPosition.row + 1).join(""))) continue
     const what = `body of ${name}()`
-    if (spec.style === "brace") {
+    if (kind.rows === "inner") {
       const from = body.startPosition.row + 1
       const to = body.endPosition.row - 1
       if (worthEliding(lines, from, to) && ownsItsRows(body, from, to)) found.push({ from, to, what, as: "body" })
       continue
     }
-    // Python: the block starts on the line after `def …:` (else it is a one-liner).
+    // Python, Ruby, Lua: the block starts on the line after `def …:` (else it is a one-liner)
+    // and ends before any closing keyword's row.
     if (body.startPosition.row === fn.startPosition.row) continue
     let from = body.startPosition.row
-    const to = body.endPosition.row
-    const doc = docstringOf(body)
+    const closer = fn.lastChild
+    const to = closer && closer.id !== body.id && closer.startPosition.row === lastRow(body) ? lastRow(body) - 1 : lastRow(body)
+    const doc = spec.docstrings !== undefined ? docstringOf(body) : undefined
     if (doc) {
       docstringElision(doc, lines, found)
       from = doc.endPosition.row + 1
@@ -173,12 +191,12 @@ export const elisions = (
 
   // Long data literals outside functions (tables of numbers, lists of names) keep their first and
   // last rows, like comments; a literal with a function inside, or about the query, stays whole.
-  const functionTypes = spec.functions.map(([fn]) => fn)
+  const functionTypes = spec.functions.map((k) => k.node)
   for (const node of literals) {
     const from = node.startPosition.row + 1
     const to = lastRow(node) - 1
     if (!worthEliding(lines, from, to) || !ownsItsRows(node, from, to)) continue
-    if (words.length > 0 && mentions(lines.slice(from - 1, to + 2).join(""), words)) continue
+    if (mentionsAny(query, lines.slice(from - 1, to + 2).join(""))) continue
     if (insideAny(node, functionTypes) || node.descendantsOfType(functionTypes).length > 0) continue
     const name = literalName(node)
     found.push({ from, to, what: name ? `values of ${name}` : "values", as: "comment" })
@@ -204,7 +222,7 @@ export const elisions = (
   flushRun()
 
   // Module and class docstrings.
-  if (spec.style === "indent") {
+  if (spec.docstrings !== undefined) {
     const moduleDoc = docstringOf(root)
     if (moduleDoc) docstringElision(moduleDoc, lines, found)
   }

@@ -7,7 +7,7 @@
  */
 import type { Node, Tree } from "web-tree-sitter"
 import { landmarksOf } from "./elide.ts"
-import { LANGUAGES, type LanguageName } from "./languages.ts"
+import { GRAMMARS, type GrammarName } from "./languages.ts"
 import { load } from "./parser.ts"
 import type { Rows } from "./skeleton.ts"
 
@@ -16,13 +16,13 @@ import type { Rows } from "./skeleton.ts"
  * grammar could place: a function inside an ERROR node may be nested or not, the parse cannot
  * say; and when the grammar gives up on the whole file (its root is an ERROR), undefined.
  */
-export const signatures = async (language: LanguageName, source: string): Promise<Array<string> | undefined> => {
+export const signatures = async (language: GrammarName, source: string): Promise<Array<string> | undefined> => {
   const loaded = await load(language)
   const tree = loaded.parser.parse(source)!
   try {
     if (tree.rootNode.type === "ERROR") return undefined
     const lines = source.split("\n")
-    const { functions } = landmarksOf(tree.rootNode, LANGUAGES[language])
+    const { functions } = landmarksOf(tree.rootNode, GRAMMARS[language])
     const bodies = functions.map((f) => f.body)
     return functions.map((f) => f.fn)
       .filter((fn) => !bodies.some((b) => b.startIndex <= fn.startIndex && fn.endIndex <= b.endIndex))
@@ -56,7 +56,7 @@ export const errorRows = (tree: Tree): Array<Rows> => {
 }
 
 /** How many ERROR and missing nodes tree-sitter finds in the source. */
-export const syntaxErrors = async (language: LanguageName, source: string): Promise<number> => {
+export const syntaxErrors = async (language: GrammarName, source: string): Promise<number> => {
   const tree = (await load(language)).parser.parse(source)!
   try {
     return errorRows(tree).length

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import type { Language as TSLanguage, Parser as TSParser, Query as TSQuery } from "web-tree-sitter"
-import { LANGUAGES, type LanguageName } from "./languages.ts"
+import { GRAMMARS, type GrammarName } from "./languages.ts"
 
 export interface Loaded {
   readonly parser: TSParser
@@ -16,7 +16,7 @@ export interface Loaded {
 
 const require_ = createRequire(import.meta.url)
 let runtime: Promise<typeof import("web-tree-sitter")> | undefined
-const loaded = new Map<LanguageName, Promise<Loaded>>()
+const loaded = new Map<GrammarName, Promise<Loaded>>()
 
 // Required, not imported: the CLI is a bundle run as a script, and loads this on first use only.
 const init = () =>
@@ -27,11 +27,11 @@ const init = () =>
   })
 
 /** A parser and the queries of a language, ready to use. */
-export const load = (name: LanguageName): Promise<Loaded> => {
+export const load = (name: GrammarName): Promise<Loaded> => {
   let entry = loaded.get(name)
   if (!entry) {
     entry = init().then(async (ts) => {
-      const spec = LANGUAGES[name]
+      const spec = GRAMMARS[name]
       const [pkg, wasm] = spec.grammar
       const language: TSLanguage = await ts.Language.load(join(dirname(require_.resolve(`${pkg}/package.json`)), wasm))
       const parser = new ts.Parser()

@@ -4,14 +4,15 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { CORPUS, ROOT } from "../../../test/helpers.ts"
 import { textLines } from "../../core/lines.ts"
+import { queryOf } from "../../core/query.ts"
 import { commentRows, elisions } from "./elide.ts"
 import { errorRows } from "./inspect.ts"
-import { LANGUAGES, type LanguageName } from "./languages.ts"
+import { GRAMMARS, type GrammarName } from "./languages.ts"
 import { load } from "./parser.ts"
 import { skeletonOf } from "./skeleton.ts"
 
 /** What the stage would elide, from the whole file's tree and from the skeleton's. */
-const bothWays = async (source: string, language: LanguageName) => {
+const bothWays = async (source: string, language: GrammarName) => {
   const loaded = await load(language)
   const lines = textLines(source)
   const full = loaded.parser.parse(source)!
@@ -22,8 +23,8 @@ const bothWays = async (source: string, language: LanguageName) => {
       fullErrors: errorRows(full).length,
       skeleton,
       skeletonErrors: tree ? errorRows(tree).length : -1,
-      fromFull: elisions(full, commentRows(full, loaded), lines, LANGUAGES[language], undefined),
-      fromSkeleton: tree ? elisions(tree, skeleton.comments, lines, LANGUAGES[language], undefined) : []
+      fromFull: elisions(full, commentRows(full, loaded), lines, GRAMMARS[language], queryOf(undefined)),
+      fromSkeleton: tree ? elisions(tree, skeleton.comments, lines, GRAMMARS[language], queryOf(undefined)) : []
     }
   } finally {
     full.delete()
@@ -32,7 +33,7 @@ const bothWays = async (source: string, language: LanguageName) => {
 }
 
 /** On generated files (functions joined by blank lines), the skeleton parses cleanly and elides what the whole file would. */
-const agreesOnGenerated = (language: LanguageName, files: fc.Arbitrary<Array<string>>, wholeParsesCleanly: boolean) =>
+const agreesOnGenerated = (language: GrammarName, files: fc.Arbitrary<Array<string>>, wholeParsesCleanly: boolean) =>
   fc.assert(
     fc.asyncProperty(files, async (fns) => {
       const r = await bothWays(fns.join("\n"), language)
@@ -43,7 +44,7 @@ const agreesOnGenerated = (language: LanguageName, files: fc.Arbitrary<Array<str
     { numRuns: 150 }
   )
 
-const files: Array<[string, LanguageName]> = [
+const files: Array<[string, GrammarName]> = [
   [join(CORPUS, "code/python/requests/models.py"), "python"],
   [join(CORPUS, "code/javascript/express/response.js"), "javascript"],
   [join(CORPUS, "code/typescript/got/index.ts"), "typescript"],
@@ -73,7 +74,7 @@ describe("skeleton", () => {
   const body = (lines: ReadonlyArray<string>) => lines.map((l) => `  ${l}\n`).join("")
   const filler = body(["step(1)", "step(2)", "step(3)", "step(4)", "step(5)", "step(6)", "step(7)", "step(8)"].map((l) => `${l} // ${"x".repeat(20)}`))
   const statements = body(["step(1);", "step(2);", "step(3);", "step(4);", "step(5);", "step(6);", "step(7);", "step(8);"].map((l) => `${l} // ${"x".repeat(20)}`))
-  const tricky: Array<[LanguageName, string]> = [
+  const tricky: Array<[GrammarName, string]> = [
     ["javascript", `function a(x) {\n  const s = "}{"; const t = '{'\n  const r = /[}{]/g.test(x) ? x / 2 / 3 : 0\n  const u = \`\${ { k: "}" }.k } \${\`\${"{"}\`}\`\n  /* } */ // {\n${filler}}\nclass B extends mix(C) {\n  m() {\n${filler}  }\n}\nif (ok(1)) {\n  function inner() {\n${filler}  }\n}\nconst d = () => {\n${filler}}\n`],
     ["typescript", `export function f<T>(x: T): { a: T } {\n  const o = { a: x, "}": 1 }\n${filler}  return o\n}\nexport class K implements L {\n  private m(a: string): void {\n${filler}  }\n}\n`],
     ["go", "package p\n\nfunc A(x int) (int, error) {\n\ts := `}{`\n\tc := '{'\n\tif x > 0 {\n\t\treturn 1, nil\n\t}\n" + filler.replaceAll("//", "//") + "\treturn 0, nil\n}\n\ntype T struct {\n\tF func(int) int\n}\n\nfunc (t *T) M() {\n" + filler + "}\n"],

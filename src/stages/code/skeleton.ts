@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import type { LanguageName } from "./languages.ts"
+import type { GrammarName } from "./languages.ts"
 import { lexBraces, type Family } from "./lex-brace.ts"
 import { lexPython } from "./lex-python.ts"
 
@@ -46,7 +46,7 @@ export interface Skeleton {
   readonly bodies: ReadonlyArray<Rows>
 }
 
-const FAMILY: Record<LanguageName, Family | "python"> = {
+const FAMILY: Partial<Record<GrammarName, Family | "python">> = {
   python: "python",
   javascript: "js",
   typescript: "js",
@@ -58,7 +58,8 @@ const FAMILY: Record<LanguageName, Family | "python"> = {
 }
 
 /**
- * The skeleton of a source file, or undefined when there is no lexer for its language or the
+ * The skeleton of a source file, or undefined when there is no lexer for its language (only the
+ * languages the stage began with have one: for the others the whole file is parsed) or the
  * lexer could not follow the file (its brackets do not balance).
  *
  * Its text is the file's with each body, comment and blank replaced by the line breaks in it (a
@@ -66,8 +67,9 @@ const FAMILY: Record<LanguageName, Family | "python"> = {
  * columns change only after a removed stretch on its own line, and the parser reads nothing it
  * does not need. One pass over the three lists (each in order) writes it and counts rows.
  */
-export const skeletonOf = (text: string, language: LanguageName): Skeleton | undefined => {
+export const skeletonOf = (text: string, language: GrammarName): Skeleton | undefined => {
   const family = FAMILY[language]
+  if (family === undefined) return undefined
   const found = family === "python" ? lexPython(text) : lexBraces(text, family)
   if (found === undefined) return undefined
   const { bodies, comments } = found
