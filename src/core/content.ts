@@ -5,7 +5,11 @@
  * @since 0.1.0
  */
 
-/** `json`, `code:<lang>`, `log`, `search`, `diff`, `html`, `text`, `image:<mime>` or `binary`. */
+/**
+ * `json`, `code:<lang>` (`code:unknown` for code in a language not named), `log`, `search`,
+ * `diff`, `html`, `prose` (sentences: the only type kompress shortens), `text` (anything else: it
+ * passes through), `image:<mime>` or `binary`.
+ */
 export type ContentType =
   | "json"
   | `code:${string}`
@@ -13,6 +17,7 @@ export type ContentType =
   | "search"
   | "diff"
   | "html"
+  | "prose"
   | "text"
   | `image:${string}`
   | "binary"

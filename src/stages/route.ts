@@ -1,15 +1,28 @@
 /**
- * The route stage: what kind of content this is, from the content alone, and which compressor
- * handles it. Decides from a bounded prefix, so a large input costs no more than a small one.
+ * The route stage: what kind of content this is, and which compressor handles it. Decides from a
+ * bounded prefix, so a large input costs no more than a small one; from the file's path when one
+ * is known (`lib/x.ex` is Elixir), else from the content's structure.
+ *
+ * Faithful by default: kompress, the one stage that shortens inside lines, is chosen only for
+ * text that is clearly prose; code, logs, tables, paths, commands and tool output never reach it,
+ * and text route is unsure of is `text`, which passes through. Numbered lines (`cat -n`, Claude
+ * Code's `Read`) are looked through: their type is the type of the file inside.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
 import type { ContentType } from "../core/content.ts"
+import { languageOfPath } from "./code/languages.ts"
+import { openNumbered } from "./envelope.ts"
 import { wholeInput } from "./input.ts"
+import { codeLanguage, hasCodeShape } from "./route/code-shape.ts"
+import { hasLogFields, isListing, repeatsShapes } from "./route/log-shape.ts"
+import { isProse, sentenceShare } from "./route/prose-shape.ts"
 
 /** Bytes of the input that routing looks at. */
 const PREFIX_BYTES = 64 * 1024
+/** Lines of the prefix that routing reads. */
+const PREFIX_LINES = 400
 
 const startsWith = (bytes: Uint8Array, sig: ReadonlyArray<number>, offset = 0) =>
   sig.every((b, i) => bytes[offset + i] === b)
@@ -29,22 +42,47 @@ const imageType = (b: Uint8Array): ContentType | undefined => {
   return undefined
 }
 
-/** Decodes a prefix as UTF-8, forgiving only a multi-byte character cut at the prefix's end. */
-const textPrefix = (bytes: Uint8Array): string | undefined => {
+/** Invalid UTF-8 sequences a text may hold and still be text (a log with one stray byte). */
+const MAX_INVALID_SHARE = 0.005
+
+/**
+ * The prefix as text: UTF-8, forgiving a multi-byte character cut at the prefix's end and a few
+ * invalid bytes (a stray Latin-1 byte in a log); undefined for binary (NUL bytes, many control
+ * characters or invalid sequences). `latin1` is the prefix read byte by byte, for a page in a
+ * single-byte encoding.
+ */
+const textPrefix = (bytes: Uint8Array): { text: string | undefined; latin1: string | undefined } | undefined => {
   let end = Math.min(bytes.length, PREFIX_BYTES)
   if (end < bytes.length) while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, end))
-  } catch {
-    return undefined
+  const prefix = bytes.subarray(0, end)
+  let controls = 0
+  for (const b of prefix) {
+    if (b === 0) return undefined
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 11 && b !== 27) controls++
   }
+  if (controls > 0.01 * prefix.length) return undefined
+  const text = new TextDecoder().decode(prefix)
+  let invalid = 0
+  for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) invalid++
+  if (invalid === 0) return { text, latin1: undefined }
+  const latin1 = new TextDecoder("latin1").decode(prefix)
+  return { text: invalid <= Math.max(1, MAX_INVALID_SHARE * text.length) ? text : undefined, latin1 }
 }
 
-const share = (lines: ReadonlyArray<string>, test: (line: string) => boolean) =>
-  lines.length === 0 ? 0 : lines.filter(test).length / lines.length
+/** One JSON value per line (structured logs, transcripts, records): its first lines parse on their own. */
+const isJsonLines = (body: string): boolean => {
+  const lines = body.split("\n", 4).filter((l, i, all) => i < all.length - 1 || l.trim() !== "")
+  if (lines.length < 2) return false
+  return lines.slice(0, 3).every((line) => {
+    try {
+      const v: unknown = JSON.parse(line)
+      return typeof v === "object" && v !== null
+    } catch {
+      return false
+    }
+  })
+}
 
-const TIMESTAMP = /^\s*(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?\d{2}\/\w{3}\/\d{4}|\w{3} [ \d]\d \d{2}:\d{2}:\d{2}|\d{6,8}[ -]\d{6}|\d{2}-\d{2} \d{2}:\d{2}:\d{2}|\[\w{3} \w{3} [ \d]\d)/
-const LEVEL = /\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b/
 // grep -n / rg -n output: `path:12:text` for matches, `path-13-text` for context lines.
 const SEARCH_MATCH = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}:\d+:/
 const SEARCH_CONTEXT = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}-\d+-/
@@ -52,49 +90,9 @@ const SEARCH_CONTEXT = /^(?:\.{0,2}\/)?[\w@.+\/-]+\.\w{1,10}-\d+-/
 const SEARCH_NO_NUMBER = /^(?:\.{0,2}\/)?[\w@.+-]+(?:\/[\w@.+-]+)+\.\w{1,10}:/
 // rg --heading: numbered lines under a line naming the file.
 const HEADING_HIT = /^\d+[:-]/
-// Test runners' per-test and summary lines.
-const TEST_LINE =
-  /^\s*(?:[✓✔✗✘×√]|PASS\b|FAIL\b|ok\s|---\s*(?:PASS|FAIL)|=== RUN|test .* \.\.\. (?:ok|FAILED)|Tests? (?:run|Suites|Files)?:|\d+ (?:passing|failing)|(?:PASSED|FAILED|ERROR)\s+\S+::)/
-// Syntax only TypeScript has, to tell it from JavaScript.
-const TYPESCRIPT_ONLY = /^\s*(?:(?:export )?(?:interface|type|enum|declare) \w|import type )|\w\??: (?:string|number|boolean|unknown|void|Promise<|Array<|Record<|readonly )|\) ?: \w+(?:<[^>]*>)? ?(?:\{|=>)|\bas const\b/
 
-const LANGUAGES: ReadonlyArray<[string, RegExp]> = [
-  ["python", /^\s*(?:def \w+\(|class \w+[(:]|import \w|from [\w.]+ import|elif |if __name__|@\w+)/],
-  ["javascript", /^\s*(?:(?:export )?(?:const|let|var|function|class) \w|import .* from ['"]|module\.exports|require\(['"]|\}\);?$|=> \{)/],
-  ["go", /^\s*(?:package \w+|func (?:\(\w+ \*?\w+\) )?\w+\(|import \(|\w+ := |type \w+ struct \{|if err != nil)/],
-  ["rust", /^\s*(?:(?:pub(?:\(crate\))? )?(?:fn|struct|enum|trait|impl|mod|use) |let (?:mut )?\w+|#\[derive|impl<)/],
-  ["java", /^\s*(?:(?:public|private|protected) (?:static )?(?:final )?[\w<>\[\]]+ \w+\s*[({=;]|package [\w.]+;|import (?:static )?[\w.]+;|@Override)/],
-  ["cpp", /^\s*(?:#include [<"]|(?:std::|template ?<|namespace \w+|class \w+ (?:final )?[:{]|#define |#ifndef |(?:const )?\w+(?:::\w+)+\())/]
-]
-
-// Comment lines say nothing about the language and can fill a file's first hundreds of lines.
-const COMMENT = /^\s*(?:\/\/|\/\*|\*|#(?!include|define|if|endif|pragma|\[|!)|--|<!--)/
-
-const codeLanguage = (allLines: ReadonlyArray<string>): string | undefined => {
-  const lines = allLines.filter((l) => !COMMENT.test(l))
-  let best: string | undefined
-  let bestShare = 0
-  for (const [lang, pattern] of LANGUAGES) {
-    const s = share(lines, (l) => pattern.test(l))
-    if (s > bestShare) [best, bestShare] = [lang, s]
-  }
-  if (bestShare < 0.08) return undefined
-  if (best === "javascript" && share(lines, (l) => TYPESCRIPT_ONLY.test(l)) >= 0.01) return "typescript"
-  return best
-}
-
-/** One JSON value per line (structured logs, transcripts): its first two lines parse on their own. */
-const isJsonLines = (body: string): boolean => {
-  const lines = body.split("\n", 3)
-  if (lines.length < 2 || lines[1]!.trim() === "") return false
-  try {
-    JSON.parse(lines[0]!)
-    JSON.parse(lines[1]!)
-    return true
-  } catch {
-    return false
-  }
-}
+const share = (lines: ReadonlyArray<string>, test: (line: string) => boolean) =>
+  lines.length === 0 ? 0 : lines.filter(test).length / lines.length
 
 /** rg --heading output: numbered hits under lines that name files, and nothing else. */
 const isHeadingSearch = (lines: ReadonlyArray<string>): boolean => {
@@ -102,18 +100,74 @@ const isHeadingSearch = (lines: ReadonlyArray<string>): boolean => {
   return share(lines, (l) => HEADING_HIT.test(l) || /^[^\s:]+[/.][^\s:]+$/.test(l)) >= 0.9
 }
 
-/** The content type of some bytes, from a bounded prefix. */
-export const detect = (bytes: Uint8Array): ContentType => {
+const isSearch = (lines: ReadonlyArray<string>): boolean => {
+  // grep -C puts `--` between groups: neither hit nor evidence against.
+  const hits = lines.filter((l) => l !== "--")
+  const matches = share(hits, (l) => SEARCH_MATCH.test(l))
+  if (matches >= 0.15 && matches + share(hits, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return true
+  return share(lines, (l) => SEARCH_NO_NUMBER.test(l)) >= 0.6 || isHeadingSearch(lines)
+}
+
+const HTML_START = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype html|html[\s>]|head[\s>]|body[\s>])/i
+
+/** What a text is, from its lines alone (the JSON, diff and HTML checks done). */
+const typeOfLines = (lines: ReadonlyArray<string>): ContentType => {
+  if (isSearch(lines)) return "search"
+  if (isListing(lines)) return "text"
+  if (hasLogFields(lines)) return "log"
+  const language = codeLanguage(lines)
+  const sentences = sentenceShare(lines)
+  if (language && sentences < 0.3) return `code:${language}`
+  if (hasCodeShape(lines, sentences)) return "code:unknown"
+  if (isProse(lines)) return "prose"
+  if (repeatsShapes(lines)) return "log"
+  return "text"
+}
+
+export interface Hints {
+  /** The file the content came from, when known: its extension names a language. */
+  readonly path?: string | undefined
+}
+
+/** A content type, and the envelope around the content when there is one. */
+interface Classified {
+  readonly type: ContentType
+  readonly envelope?: "numbered" | undefined
+}
+
+const classify = (bytes: Uint8Array, hints: Hints): Classified => {
   const image = imageType(bytes)
-  if (image) return image
-  const text = textPrefix(bytes)
-  if (text === undefined || text.includes("\u0000")) return "binary"
-  const body = text.replace(/^\uFEFF/, "").trimStart()
-  if (body === "") return "text"
+  if (image) return { type: image }
+  const decoded = textPrefix(bytes)
+  // A page in a single-byte encoding (Latin-1, Windows-1252) is not UTF-8, and still a page.
+  if (decoded?.latin1 !== undefined && HTML_START.test(decoded.latin1.trimStart())) return { type: "html" }
+  if (decoded?.text === undefined) return { type: "binary" }
+  const body = decoded.text.replace(/^\uFEFF/, "").trimStart()
+  if (body === "") return { type: "text" }
+  if (HTML_START.test(body)) return { type: "html" }
+  const numbered = openNumbered(body)
+  const envelope = numbered ? "numbered" as const : undefined
+  const pathLanguage = hints.path ? languageOfPath(hints.path) : undefined
+  if (pathLanguage) return { type: `code:${pathLanguage}`, envelope }
+  const type = numbered ? typeOfFile(numbered.inner) : typeOfText(body, bytes)
+  return { type, envelope }
+}
+
+/** A file's type from its text (inside numbered lines): what reads as a few sentences in a file is a text file, not a message. */
+const typeOfFile = (text: string): ContentType => {
+  const type = typeOfLines(text.split("\n", PREFIX_LINES).filter((l) => l.trim() !== ""))
+  return type === "prose" ? "text" : type
+}
+
+/** The content type of some bytes, from a bounded prefix (and the path, when given). */
+export const detect = (bytes: Uint8Array, hints: Hints = {}): ContentType => classify(bytes, hints).type
+
+/** A text's type: JSON, a diff, or what its lines say. */
+const typeOfText = (body: string, bytes: Uint8Array): ContentType => {
   const first = body[0]
   if (body.startsWith('{"type":"begin"') || body.startsWith('{"type":"match"')) return "search" // rg --json
   if (first === "{" || first === "[") {
-    if (isJsonLines(body)) return "log"
+    if (isJsonLines(body)) return "json"
     const tail = bytes.length <= PREFIX_BYTES ? body.trimEnd() : new TextDecoder().decode(bytes.subarray(-256)).trimEnd()
     const last = tail[tail.length - 1]
     if ((first === "{" && last === "}") || (first === "[" && last === "]")) {
@@ -127,19 +181,7 @@ export const detect = (bytes: Uint8Array): ContentType => {
     }
   }
   if (/^(?:diff --git |--- \S[^\n]*\n\+\+\+ \S|Index: \S[^\n]*\n====)/m.test(body.slice(0, 4096)) && /^@@ /m.test(body)) return "diff"
-  if (/^<(?:!doctype html|html[\s>]|head[\s>]|body[\s>])/i.test(body)) return "html"
-  const lines = body.split("\n", 400).filter((l) => l.trim() !== "")
-  // grep -C puts `--` between groups: neither hit nor evidence against.
-  const hits = lines.filter((l) => l !== "--")
-  const matches = share(hits, (l) => SEARCH_MATCH.test(l))
-  if (matches >= 0.15 && matches + share(hits, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return "search"
-  if (share(lines, (l) => SEARCH_NO_NUMBER.test(l)) >= 0.6) return "search"
-  if (isHeadingSearch(lines)) return "search"
-  if (share(lines, (l) => TIMESTAMP.test(l) || LEVEL.test(l)) >= 0.4) return "log"
-  if (share(lines, (l) => TEST_LINE.test(l)) >= 0.2) return "log"
-  const lang = codeLanguage(lines)
-  if (lang) return `code:${lang}`
-  return "text"
+  return typeOfLines(body.split("\n", PREFIX_LINES).filter((l) => l.trim() !== ""))
 }
 
 const COMPRESSORS: Partial<Record<ContentType, string>> = {
@@ -148,25 +190,24 @@ const COMPRESSORS: Partial<Record<ContentType, string>> = {
   search: "search",
   diff: "diff",
   html: "html",
-  text: "kompress"
+  prose: "kompress"
 }
 
-const CODE_LANGUAGES = new Set(["python", "javascript", "typescript", "tsx", "go", "rust", "java", "cpp"])
-
-/** The compressor `compress` uses for a type; undefined where input passes through (images, binary). */
-export const compressorFor = (type: ContentType): string | undefined =>
-  type.startsWith("code:") ? CODE_LANGUAGES.has(type.slice(5)) ? "code" : undefined : COMPRESSORS[type]
+/** The compressor `compress` uses for a type; undefined where input passes through (text, images, binary). */
+export const compressorFor = (type: ContentType): string | undefined => type.startsWith("code:") ? "code" : COMPRESSORS[type]
 
 export interface Route {
   readonly type: ContentType
   readonly compressor: string | undefined
   readonly bytes: number
+  /** `numbered` when the content is a file in numbered lines (`cat -n`, `Read`). */
+  readonly envelope?: "numbered" | undefined
 }
 
-export const routeBytes = (bytes: Uint8Array): Route => {
-  const type = detect(bytes)
-  return { type, compressor: compressorFor(type), bytes: bytes.length }
+export const routeBytes = (bytes: Uint8Array, hints: Hints = {}): Route => {
+  const { type, envelope } = classify(bytes, hints)
+  return { type, compressor: compressorFor(type), bytes: bytes.length, ...(envelope ? { envelope } : {}) }
 }
 
 /** The stream stage: reads its input, emits one {@link Route}. */
-export const route = wholeInput((bytes) => Effect.succeed(routeBytes(bytes)))
+export const route = (hints: Hints = {}) => wholeInput((bytes) => Effect.succeed(routeBytes(bytes, hints)))

@@ -33,7 +33,7 @@ describe("stages as streams", () => {
 
   it("route and compress agree on what they see", async () => {
     const [r, c] = await runInMemory(Effect.gen(function*() {
-      const [r] = yield* fromText(json).pipe(route, Stream.runCollect)
+      const [r] = yield* fromText(json).pipe(route(), Stream.runCollect)
       const [c] = yield* fromText(json).pipe(compress({ query: "card_declined" }), Stream.runCollect)
       return [r!, c!] as const
     }))
