@@ -1,10 +1,14 @@
 /**
- * The kompress stage: prose made shorter by dropping low-information words within lines. Line
- * breaks, headings, list structure, code blocks and code spans stay; numbers, names,
- * identifiers, paths, URLs, negations and the query's words are always kept. Two scorers behind
- * one interface: a token-classification model from a local directory
- * (`HEADROOM_KOMPRESS_MODEL`), else a fast statistical one. One marker at the end counts the
- * words left out; the original is stored.
+ * The kompress stage: prose made shorter by dropping low-information words within lines — the
+ * one stage that changes what is inside a line, so it says where it did. Only lines that read as
+ * sentences are shortened (indentation, list markers, code spans and URLs kept); headings, code
+ * blocks, tables and lines that look like code stay as they are. Numbers, names, identifiers,
+ * paths, negations and the query's words are always kept. Each run of shortened lines is
+ * followed by a marker line that counts the words it left out and names those lines of the
+ * original (`[12 words not shown · headroom_retrieve hash=… lines=10-14]`), so the model knows
+ * which lines are exact and can fetch the others; a run whose marker would cost more than it saves
+ * stays as it was. Two scorers behind one interface: a token-classification model from a local
+ * directory (`HEADROOM_KOMPRESS_MODEL`), else a fast statistical one.
  *
  * @since 0.1.0
  */
@@ -15,13 +19,14 @@ import { type KeyCollision, ModelUnavailable, type StoreUnavailable } from "../c
 import { keyOf } from "../core/hash.ts"
 import { render } from "../core/marker.ts"
 import type { Store } from "../core/store.ts"
-import { belowMinTokens } from "../core/tokenizer.ts"
+import { belowMinTokens, estimateTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { finishText } from "./result.ts"
 import { loadModel, type ModelScorer } from "./kompress/model.ts"
 import { keepStatistical } from "./kompress/statistical.ts"
 import { joinLine, type Line, splitProse } from "./kompress/words.ts"
+import { isSentence } from "./route/prose-shape.ts"
 
 export interface KompressOptions {
   readonly query?: string | undefined
@@ -47,6 +52,64 @@ const modelAt = (dir: string): Effect.Effect<ModelScorer, ModelUnavailable> =>
     catch: (e) => new ModelUnavailable({ location: dir, reason: e instanceof Error ? e.message.split("\n")[0]! : String(e) })
   })
 
+/** A run of shortened lines saves at least this many tokens beyond its marker's cost. */
+const MIN_NET_SAVING = 4
+/** A run's marker covers at most this many lines, so what it returns stays a few paragraphs. */
+const MAX_RUN_LINES = 40
+
+/**
+ * Shortens runs of sentence lines (paragraphs, and the blank lines between them), each run
+ * followed by its marker; every other line stays as it was. Returns the text and how many words
+ * were left out.
+ */
+export const shortenMarked = (
+  lines: ReadonlyArray<Line>,
+  keep: ReadonlyArray<ReadonlyArray<boolean>>,
+  key: string,
+  detail: string
+) => {
+  const out: Array<string> = []
+  let dropped = 0
+  const original = (line: Line) => line.text + line.eol
+  const shortens = (i: number) => !lines[i]!.whole && isSentence(lines[i]!.text)
+  const blank = (i: number) => lines[i]!.text.trim() === ""
+  for (let i = 0; i < lines.length;) {
+    if (!shortens(i)) {
+      out.push(original(lines[i]!))
+      i++
+      continue
+    }
+    // The run: sentence lines, across blank lines between paragraphs, ending on a sentence line.
+    let end = i
+    for (let k = i + 1; k < lines.length && k - i < MAX_RUN_LINES; k++) {
+      if (shortens(k)) end = k
+      else if (!blank(k)) break
+    }
+    const before: Array<string> = []
+    const after: Array<string> = []
+    let words = 0
+    for (let k = i; k <= end; k++) {
+      before.push(original(lines[k]!))
+      after.push(shortens(k) ? joinLine(lines[k]!, keep[k]!) : original(lines[k]!))
+      if (shortens(k)) {
+        lines[k]!.parts.forEach((p, n) => {
+          if (p.word && !keep[k]![n]) words++
+        })
+      }
+    }
+    // The marker ends the run on a line of its own: the run's last line gets a break if it had none.
+    if (!after[after.length - 1]!.endsWith("\n")) after[after.length - 1] += "\n"
+    const marker = `${render({ key, count: words, unit: "words", detail, selector: { lines: `${i + 1}-${end + 1}` } })}\n`
+    const saving = estimateTokens(before.join("")) - estimateTokens(after.join("")) - estimateTokens(marker)
+    if (words > 0 && saving >= MIN_NET_SAVING) {
+      out.push(...after, marker)
+      dropped += words
+    } else out.push(...before)
+    i = end + 1
+  }
+  return { text: out.join(""), dropped }
+}
+
 /** Shortens prose lines; returns the text and how many words were left out. */
 export const shorten = (lines: ReadonlyArray<Line>, keep: ReadonlyArray<ReadonlyArray<boolean>>) => {
   let dropped = 0
@@ -66,9 +129,9 @@ export const kompressBytes = (
 ): Effect.Effect<Compressed, StoreUnavailable | KeyCollision | ModelUnavailable, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
-    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "kompress", "text", "below-threshold")
+    if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "kompress", "prose", "below-threshold")
     const source = decodeUtf8(input)
-    if (source === undefined) return unchanged(input, "kompress", "text", "not UTF-8 text")
+    if (source === undefined) return unchanged(input, "kompress", "prose", "not UTF-8 text")
     const lines = splitProse(source)
     const useModel = options.scorer === "model" || (options.scorer === undefined && settings.kompressModel !== undefined)
     if (useModel && settings.kompressModel === undefined) {
@@ -77,12 +140,11 @@ export const kompressBytes = (
     const keep = useModel
       ? yield* Effect.flatMap(modelAt(settings.kompressModel!), (m) => Effect.promise(() => m.keep(lines, options.query)))
       : keepStatistical(lines, options.query)
-    const { text, dropped } = shorten(lines, keep)
-    if (dropped === 0) return unchanged(input, "kompress", "text", "not-smaller")
     const key = keyOf(input)
-    const output = `${text}${text.endsWith("\n") ? "" : "\n"}${render({ key, count: dropped, unit: "words", detail: `low-information words${useModel ? ", by the model" : ""}` })}\n`
-    return yield* finishText(input, "kompress", "text", output, { words: dropped }, options.ttlMs ?? settings.ttlMs)
-  }).pipe(failOpen(input, "kompress", "text"))
+    const { text, dropped } = shortenMarked(lines, keep, key, `shortened above${useModel ? ", by the model" : ""}`)
+    if (dropped === 0) return unchanged(input, "kompress", "prose", "not-smaller")
+    return yield* finishText(input, "kompress", "prose", text, { words: dropped }, options.ttlMs ?? settings.ttlMs)
+  }).pipe(failOpen(input, "kompress", "prose"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const kompress = (options: KompressOptions = {}) => wholeInput((bytes) => kompressBytes(bytes, options))
