@@ -26,10 +26,10 @@ import { kompressBytes } from "../src/stages/kompress.ts"
 import { detect } from "../src/stages/route.ts"
 import { searchBytes } from "../src/stages/search.ts"
 import * as MemoryStore from "../src/store/memory.ts"
-import { makeDiffRepo } from "../fixtures/diff-repo.ts"
-import { logItems, prose } from "../fixtures/generate.ts"
+import { makeDiffRepo } from "../src/evals/diff-repo.ts"
+import { logItems, prose } from "../src/evals/generate.ts"
 import { buildModel } from "../fixtures/kompress-model/build.ts"
-import { defaultCorpus } from "./tier1.ts"
+import { defaultCorpus } from "../src/evals/tier1.ts"
 
 const ROOT = join(import.meta.dirname, "..")
 const corpus = defaultCorpus(ROOT)

@@ -10,7 +10,7 @@ import { type Json, parse } from "../src/core/json.ts"
 import * as Tokenizer from "../src/core/tokenizer.ts"
 import { crushText } from "../src/stages/crush/crush-text.ts"
 import { expandTables } from "../src/stages/crush/table.ts"
-import { logItems } from "../fixtures/generate.ts"
+import { logItems } from "../src/evals/generate.ts"
 
 const tokenizer = Tokenizer.make("gpt-4o")
 const tokens = (s: string) => tokenizer.count(s).tokens

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { logItemsJson } from "../fixtures/generate.ts"
+import { logItemsJson } from "./evals/generate.ts"
 import { compressText, crushJson, detectType, InvalidJson, retrieveOriginal, storeOriginal, useStore } from "./index.ts"
 
 useStore("memory")

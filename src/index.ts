@@ -10,18 +10,16 @@
  *
  * @since 0.1.0
  */
-import { type Effect, Layer, ManagedRuntime } from "effect"
+import { type Effect, ManagedRuntime } from "effect"
 import * as Config from "./core/config.ts"
 import type { Compressed, ContentType } from "./core/content.ts"
 import { InvalidArgument } from "./core/errors.ts"
-import type { Store } from "./core/store.ts"
 import { type Retrieved, retrieve, type RetrieveOptions } from "./stages/ccr-get.ts"
 import { ccrPutBytes, type Stored } from "./stages/ccr-put.ts"
 import { compressBytes } from "./stages/compress.ts"
 import { crushBytes } from "./stages/crush.ts"
 import { detect } from "./stages/route.ts"
-import * as LevelStore from "./store/level.ts"
-import * as MemoryStore from "./store/memory.ts"
+import * as Runtime from "./runtime.ts"
 
 export type { Compressed, ContentType, Retrieved, RetrieveOptions, Stored }
 export { BinaryInput, InvalidArgument, InvalidJson, InvalidKey, StoreUnavailable, UnknownHash } from "./core/errors.ts"
@@ -33,9 +31,7 @@ export interface Options {
   readonly ttl?: string
 }
 
-type Services = Store | Config.Config
-
-let runtime: ManagedRuntime.ManagedRuntime<Services, unknown> | undefined
+let runtime: ManagedRuntime.ManagedRuntime<Runtime.Services, unknown> | undefined
 
 /**
  * Where originals are kept: `"level"` (default, the shared LevelDB store under `$HEADROOM_HOME`)
@@ -43,13 +39,10 @@ let runtime: ManagedRuntime.ManagedRuntime<Services, unknown> | undefined
  */
 export const useStore = (kind: "level" | "memory", settings: Config.Overrides = {}): void => {
   void runtime?.dispose()
-  const config = Config.layer(settings)
-  runtime = ManagedRuntime.make(
-    (kind === "memory" ? MemoryStore.layer() : LevelStore.layer).pipe(Layer.provideMerge(config))
-  )
+  runtime = ManagedRuntime.make(Runtime.layer(settings, kind))
 }
 
-const run = <A, E>(effect: Effect.Effect<A, E, Services>): Promise<A> => {
+const run = <A, E>(effect: Effect.Effect<A, E, Runtime.Services>): Promise<A> => {
   if (!runtime) useStore("level")
   return runtime!.runPromise(effect)
 }

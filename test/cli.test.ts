@@ -3,8 +3,13 @@ import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { logItemsJson } from "../fixtures/generate.ts"
+import { logItemsJson } from "../src/evals/generate.ts"
+import { compressStage } from "../src/stages/compress.ts"
+import { STAGES } from "../src/stages/registry.ts"
 import { BIN, CORPUS, headroom, removeHome, tempHome } from "./helpers.ts"
+
+/** The commands made from the stage registry: compress and every compressing stage. */
+const COMMANDS = [compressStage, ...STAGES].map((s) => s.name)
 
 const homes: Array<string> = []
 const home = () => {
@@ -17,7 +22,7 @@ afterAll(() => homes.forEach(removeHome))
 const big = logItemsJson(1000)
 
 describe("headroom commands", () => {
-  it.each(["crush", "compress", "logs", "search", "diff", "code", "html", "kompress", "route", "ccr-put", "ccr-get", "evals"])("%s --help explains itself and exits 0", async (command) => {
+  it.each([...COMMANDS, "route", "ccr-put", "ccr-get", "evals"])("%s --help explains itself and exits 0", async (command) => {
     const run = await headroom([command, "--help"], { home: home() })
     expect(run.code).toBe(0)
     expect(run.stdout.toString()).toContain(`headroom ${command}`)
@@ -72,16 +77,39 @@ describe("headroom commands", () => {
     expect(Buffer.compare(a.stdout, b.stdout)).toBe(0)
   })
 
-  it("reports figures with --json", async () => {
-    const run = await headroom(["crush", "--json"], { home: home(), input: big })
-    const report = JSON.parse(run.stdout.toString())
-    expect(report).toMatchObject({ stage: "crush", type: "json", model: "gpt-4o", passthrough: null, tokensExact: true })
-    expect(report.hash).toMatch(/^[0-9a-f]{12}$/)
-    expect(report.tokensAfter).toBeLessThan(report.tokensBefore * 0.15)
-    expect(report.dropped.items).toBeGreaterThan(900)
-    expect(JSON.parse(report.output)).toHaveProperty(["headroom:table"])
+  it("reports figures with --json: estimated by default, exact with --exact", async () => {
+    const exact = JSON.parse((await headroom(["crush", "--json", "--exact"], { home: home(), input: big })).stdout.toString())
+    expect(exact).toMatchObject({ stage: "crush", type: "json", model: "gpt-4o", passthrough: null, tokensExact: true })
+    expect(exact.hash).toMatch(/^[0-9a-f]{12}$/)
+    expect(exact.tokensAfter).toBeLessThan(exact.tokensBefore * 0.15)
+    expect(exact.dropped.items).toBeGreaterThan(900)
+    expect(JSON.parse(exact.output)).toHaveProperty(["headroom:table"])
+    const estimated = JSON.parse((await headroom(["crush", "--json"], { home: home(), input: big })).stdout.toString())
+    expect(estimated).toMatchObject({ tokensExact: false, output: exact.output })
+    // The estimate is calibrated against the tokenizer: within 15% here.
+    expect(Math.abs(estimated.tokensBefore / exact.tokensBefore - 1)).toBeLessThan(0.15)
     const route = JSON.parse((await headroom(["route", "--json"], { home: home(), input: big })).stdout.toString())
-    expect(route).toEqual({ type: "json", compressor: "crush", bytes: big.length })
+    expect(route).toEqual({ type: "json", compressor: "crush", envelope: null, bytes: big.length })
+  })
+
+  it("keeps usage errors off stdout, and says where help is", async () => {
+    const run = await headroom(["crush", "--no-such-flag"], { home: home(), input: "{}" })
+    expect(run.code).toBe(2)
+    expect(run.stdout.toString()).toBe("")
+    expect(run.stderr).toMatch(/no-such-flag/)
+    expect(run.stderr).toContain("Run 'headroom crush --help' for usage.")
+  })
+
+  it("exits non-zero (as SIGPIPE would) when its reader goes away before the output is written", () => {
+    const h = home()
+    const file = join(h, "big.json")
+    writeFileSync(file, big)
+    const run = spawnSync("bash", ["-c", `set -o pipefail; "${BIN}" ccr-put < "${file}" >/dev/null; "${BIN}" ccr-get $(sha256sum "${file}" | cut -c1-12) | head -c 10 >/dev/null; echo "status=\${PIPESTATUS[0]}"`], {
+      env: { ...process.env, HEADROOM_HOME: h },
+      encoding: "utf8"
+    })
+    expect(run.stdout).toContain("status=141")
+    expect(run.stderr).toBe("")
   })
 
   it("passes small or unknown input through compress unchanged", async () => {

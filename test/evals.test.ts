@@ -5,7 +5,7 @@
  */
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { logsSuite } from "../evals/suites/logs.ts"
+import { logsSuite } from "../src/evals/suites/logs.ts"
 import { headroom, removeHome, ROOT, tempHome } from "./helpers.ts"
 
 const corpus = join(ROOT, "fixtures", "corpus")

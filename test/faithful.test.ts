@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { toolResults } from "../evals/transcripts.ts"
+import { toolResults } from "../src/evals/transcripts.ts"
 import { decodeUtf8 } from "../src/core/content.ts"
 import { parse } from "../src/core/json.ts"
 import { Store } from "../src/core/store.ts"

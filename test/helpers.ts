@@ -87,3 +87,19 @@ export const reconstruct = (output: Uint8Array, whole?: Uint8Array) =>
     }
     return Buffer.concat(parts)
   })
+
+import { spawnSync } from "node:child_process"
+
+/**
+ * A system tool a test needs. On a machine without it the test is skipped, and says so in its
+ * name (the README's `npm install && npm test` needs only Node and npm); CI installs the tools
+ * and sets HEADROOM_REQUIRE_TOOLS=1, so there a missing tool fails instead.
+ */
+export const systemTool = (command: string, install: string) => {
+  const present = spawnSync("sh", ["-c", `command -v ${command}`]).status === 0
+  const skip = !present && process.env.HEADROOM_REQUIRE_TOOLS !== "1"
+  return {
+    skip,
+    title: (title: string) => skip ? `${title} (skipped: ${command} is not installed; ${install})` : title
+  }
+}

@@ -1,6 +1,6 @@
 /** The log-format generators: deterministic, the length asked for, and planted alerts that are where they say and what they say. */
 import { describe, expect, it } from "vitest"
-import { LOG_FORMATS } from "../fixtures/log-formats.ts"
+import { LOG_FORMATS } from "../src/evals/log-formats.ts"
 
 const ALERT_WORD = /\b(error|warn|fail|fatal|exception|panic|critical)/i
 const lines = (text: string) => text.slice(0, -1).split("\n")

@@ -5,7 +5,6 @@
  */
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { InvalidArgument } from "../core/errors.ts"
 import { retrieve } from "../stages/ccr-get.ts"
 import { jsonFlag, printJson, reportErrors, servicesLayer, writeStdout } from "./io.ts"
 
@@ -34,17 +33,10 @@ export const ccrGetCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const limit = Option.getOrUndefined(flags.limit)
-      if (limit !== undefined && limit < 1) {
-        return yield* new InvalidArgument({ name: "--limit", value: String(limit), expected: "a number of at least 1" })
-      }
-      if (Option.isSome(flags.lines) && Option.isSome(flags.query)) {
-        return yield* new InvalidArgument({ name: "--lines", value: flags.lines.value, expected: "either --lines or --query, not both" })
-      }
       const got = yield* retrieve(flags.hash, {
         lines: Option.getOrUndefined(flags.lines),
         query: Option.getOrUndefined(flags.query),
-        limit
+        limit: Option.getOrUndefined(flags.limit)
       })
       if (flags.json) {
         const original = got.output === undefined ? undefined : new TextDecoder().decode(got.output)

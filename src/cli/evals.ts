@@ -9,7 +9,7 @@ import { Command, Flag } from "effect/cli"
 import { existsSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { defaultCorpus, formatTables, runTier1 } from "../../evals/tier1.ts"
+import { defaultCorpus, formatTables, runTier1 } from "../evals/tier1.ts"
 import { InvalidArgument } from "../core/errors.ts"
 import { jsonFlag, printJson, reportErrors, writeStdout } from "./io.ts"
 

@@ -5,15 +5,15 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Layer, Stdio } from "effect"
+import { Cause, Effect, Option, Stdio } from "effect"
 import { Flag } from "effect/cli"
-import * as Config from "../core/config.ts"
+import type * as Config from "../core/config.ts"
 import type { Compressed } from "../core/content.ts"
 import * as Tokenizer from "../core/tokenizer.ts"
 import { isUserError } from "../core/errors.ts"
+import * as Runtime from "../runtime.ts"
 import { collect } from "../stages/input.ts"
-import * as LevelStore from "../store/level.ts"
-import { report, summaryLine } from "./report.ts"
+import { counterFor, report, summaryLine } from "./report.ts"
 
 export const jsonFlag = Flag.Boolean("json").pipe(
   Flag.withDescription("print a JSON object for programs instead of the plain output"),
@@ -22,22 +22,6 @@ export const jsonFlag = Flag.Boolean("json").pipe(
 
 export const ttlFlag = Flag.String("ttl").pipe(
   Flag.withDescription("keep stored originals this long, e.g. 7d, 12h, 30m (default: HEADROOM_TTL or 7d)"),
-  Flag.optional
-)
-
-export const queryFlag = Flag.String("query").pipe(
-  Flag.withAlias("q"),
-  Flag.withDescription("the question at hand: what is relevant to it is kept whole"),
-  Flag.optional
-)
-
-export const statsFlag = Flag.Boolean("stats").pipe(
-  Flag.withDescription("print a one-line summary (tokens before → after, hash) on stderr"),
-  Flag.withDefault(false)
-)
-
-export const modelFlag = Flag.String("model").pipe(
-  Flag.withDescription("model whose tokenizer counts tokens in --json output (default: HEADROOM_MODEL or gpt-4o)"),
   Flag.optional
 )
 
@@ -69,13 +53,13 @@ export const say = (line: string): Effect.Effect<void> => Effect.sync(() => void
  * only when asked for.
  */
 export const printCompressed = (
-  flags: { readonly json: boolean; readonly stats: boolean },
+  flags: { readonly json: boolean; readonly stats: boolean; readonly exact: boolean },
   input: Uint8Array,
   result: Compressed
 ): Effect.Effect<void, never, Tokenizer.Tokenizer> =>
   Effect.gen(function*() {
     if (!flags.json && !flags.stats) return yield* writeStdout(result.output)
-    const facts = report(result, input, yield* Tokenizer.Tokenizer)
+    const facts = report(result, input, counterFor(yield* Tokenizer.Tokenizer, flags.exact))
     if (flags.json) {
       const output = typeof result.output === "string" ? result.output : new TextDecoder().decode(result.output)
       return yield* printJson({ ...facts, output })
@@ -85,8 +69,10 @@ export const printCompressed = (
   })
 
 /** What commands need, configured by the settings: the LevelDB store (opened on first use) and the token counter. */
-export const servicesLayer = (overrides: Config.Overrides = {}) =>
-  Layer.merge(LevelStore.layer, Tokenizer.layer).pipe(Layer.provideMerge(Config.layer(overrides)))
+export const servicesLayer = (overrides: Config.Overrides = {}) => Runtime.layer(overrides)
+
+/** A `--ttl` flag's value, for the settings. */
+export const ttlOf = (ttl: Option.Option<string>): string | undefined => Option.getOrUndefined(ttl)
 
 /** Exit statuses: bad input or a failed operation (usage errors exit with 2), and a bug (sysexits' EX_SOFTWARE). */
 const EXIT_FAILURE = 1

@@ -3,22 +3,17 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import { CliConfig, Command, GlobalFlag } from "effect/cli"
+import { Console, Effect } from "effect"
+import { CliConfig, CliOutput, Command, GlobalFlag } from "effect/cli"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { ENVIRONMENT } from "../core/config.ts"
+import { compressStage } from "../stages/compress.ts"
+import { STAGES } from "../stages/registry.ts"
 import { ccrGetCommand } from "./ccr-get.ts"
 import { ccrPutCommand } from "./ccr-put.ts"
-import { compressCommand } from "./compress.ts"
-import { crushCommand } from "./crush.ts"
-import { codeCommand } from "./code.ts"
-import { diffCommand } from "./diff.ts"
 import { evalsCommand } from "./evals.ts"
-import { htmlCommand } from "./html.ts"
-import { kompressCommand } from "./kompress.ts"
-import { logsCommand } from "./logs.ts"
-import { searchCommand } from "./search.ts"
 import { routeCommand } from "./route.ts"
+import { stageCommand } from "./stage-command.ts"
 
 declare const HEADROOM_VERSION: string | undefined
 const version = typeof HEADROOM_VERSION === "string" ? HEADROOM_VERSION : "0.0.0-dev"
@@ -40,14 +35,8 @@ const description = [
 export const root = Command.make("headroom").pipe(
   Command.withDescription(description),
   Command.withSubcommands([
-    compressCommand,
-    crushCommand,
-    logsCommand,
-    searchCommand,
-    diffCommand,
-    codeCommand,
-    htmlCommand,
-    kompressCommand,
+    stageCommand(compressStage),
+    ...STAGES.map(stageCommand),
     routeCommand,
     ccrPutCommand,
     ccrGetCommand,
@@ -55,9 +44,25 @@ export const root = Command.make("headroom").pipe(
   ])
 )
 
+/**
+ * Help asked for goes to stdout; a usage error goes to stderr as the error and one line saying
+ * where help is — never the help itself on stdout, where it would flow down a pipe as data.
+ */
+const presenter = CliOutput.layerPresenter({
+  present: (event) =>
+    event._tag === "InvalidInvocation"
+      ? Effect.gen(function*() {
+        const formatter = yield* CliOutput.Formatter
+        yield* Console.error(formatter.formatErrors(event.errors))
+        yield* Console.error(`Run 'headroom ${event.commandPath.slice(1).join(" ") || ""} --help' for usage.`.replace("  ", " "))
+      })
+      : CliOutput.defaultPresenter.present(event)
+})
+
 export const main = (args: ReadonlyArray<string>) =>
   Command.runWith(root, { version })(args).pipe(
     Effect.provide(NodeServices.layer),
+    Effect.provide(presenter),
     Effect.provide(CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Version] })),
     Effect.catchCause(() =>
       Effect.sync(() => {
@@ -67,10 +72,12 @@ export const main = (args: ReadonlyArray<string>) =>
     )
   )
 
-// A reader that stops early (`headroom ccr-get … | head`) closes the pipe: end quietly, as
-// Unix tools do, instead of reporting an unhandled EPIPE.
+// A reader that stops early (`headroom ccr-get … | head`) closes the pipe: end quietly, as Unix
+// tools do, with the status of a process that SIGPIPE ended (128 + 13), so `set -o pipefail`
+// and callers see that not all the output was written.
+const EXIT_PIPE = 141
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0)
+  if (error.code === "EPIPE") process.exit(EXIT_PIPE)
   throw error
 })
 

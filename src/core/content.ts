@@ -31,6 +31,34 @@ export interface Dropped {
   readonly words?: number
 }
 
+/**
+ * Why a stage gave its input back unchanged: a closed set, so stats can count each.
+ * - `below-threshold`: too small to be worth it (`HEADROOM_MIN_TOKENS`);
+ * - `not-smaller`: the result would not be smaller, in bytes or estimated tokens;
+ * - `unsure`: route could not tell what the text is, so nothing may change it;
+ * - `not-code`, `not-json`, `not-text`: the input is not what the stage reads (binary to a text stage);
+ * - `no-compressor`: nothing compresses this type (images, binary);
+ * - `too-deep`: JSON nested deeper than the stage follows;
+ * - `envelope-misaligned`: a file in numbered lines whose compressed form could not be put back in them;
+ * - `model-unavailable`: the kompress model directory cannot be loaded;
+ * - `internal-error`: a bug, caught (the stage fails open).
+ */
+export const PASS_REASONS = [
+  "below-threshold",
+  "not-smaller",
+  "unsure",
+  "not-code",
+  "not-json",
+  "not-text",
+  "no-compressor",
+  "too-deep",
+  "envelope-misaligned",
+  "model-unavailable",
+  "internal-error"
+] as const
+
+export type PassReason = (typeof PASS_REASONS)[number]
+
 export interface Compressed {
   /** The output: text, or the input's bytes when they pass through untouched. */
   readonly output: string | Uint8Array
@@ -42,7 +70,9 @@ export interface Compressed {
   readonly bytesAfter: number
   readonly dropped: Dropped
   /** Why the output is the input unchanged, when it is. */
-  readonly passthrough?: string | undefined
+  readonly passthrough?: PassReason | undefined
+  /** What a person may want to know beyond the reason (which internal error, which line). */
+  readonly note?: string | undefined
 }
 
 const encoder = new TextEncoder()
@@ -70,7 +100,8 @@ export const unchanged = (
   input: Uint8Array,
   stage: string,
   type: ContentType,
-  passthrough: string
+  passthrough: PassReason,
+  note?: string | undefined
 ): Compressed => ({
   output: input,
   stage,
@@ -79,7 +110,8 @@ export const unchanged = (
   bytesBefore: input.length,
   bytesAfter: input.length,
   dropped: {},
-  passthrough
+  passthrough,
+  ...(note !== undefined ? { note } : {})
 })
 
 /**

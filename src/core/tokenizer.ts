@@ -78,12 +78,58 @@ const loadEncoder = (name: EncodingName): Encoder => {
   return encoder
 }
 
+/** Pieces encoded at once: BPE is quadratic in a piece's length, so long texts go in pieces. */
+const PIECE_CHARS = 2048
+/** A stretch with no place to cut cleanly (`=====…`, `[[[[…`) is cut every this many characters. */
+const HARD_CUT = 256
+
+/**
+ * Where a text can be cut without changing its tokens: after a line break whose next line starts
+ * with something other than whitespace (after its indentation), or before a space that precedes a
+ * letter — the pre-tokenizer never joins across those. Returns the cut nearest the limit, or -1.
+ */
+const cleanCut = (text: string, from: number, limit: number): number => {
+  const isSpace = (c: number) => c === 32 || c === 9
+  const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+  for (let i = Math.min(limit, text.length - 2); i > from; i--) {
+    const c = text.charCodeAt(i)
+    if (c === 32 && isLetter(text.charCodeAt(i + 1))) return i
+    if (c === 10) {
+      let j = i + 1
+      while (j < text.length && isSpace(text.charCodeAt(j))) j++
+      const next = text.charCodeAt(j)
+      if (j < text.length && next !== 10 && next !== 13) return i + 1
+    }
+  }
+  return -1
+}
+
+/** Exact counts in pieces, so time stays linear; exact unless a piece had to be cut where it joins. */
+const countInPieces = (encoder: Encoder, text: string): TokenCount => {
+  let tokens = 0
+  let exact = true
+  for (let at = 0; at < text.length;) {
+    if (text.length - at <= PIECE_CHARS) {
+      tokens += encoder.encode_ordinary(text.slice(at)).length
+      break
+    }
+    let cut = cleanCut(text, at, at + PIECE_CHARS)
+    if (cut === -1) {
+      cut = at + HARD_CUT
+      exact = false
+    }
+    tokens += encoder.encode_ordinary(text.slice(at, cut)).length
+    at = cut
+  }
+  return { tokens, exact }
+}
+
 const countWith = (encoder: Encoder, text: string): TokenCount => {
-  if (text.length <= EXACT_LIMIT) return { tokens: encoder.encode_ordinary(text).length, exact: true }
+  if (text.length <= EXACT_LIMIT) return countInPieces(encoder, text)
   const stride = Math.floor((text.length - SAMPLE_CHARS) / (SAMPLES - 1))
   let sampledTokens = 0
   for (let i = 0; i < SAMPLES; i++) {
-    sampledTokens += encoder.encode_ordinary(text.slice(i * stride, i * stride + SAMPLE_CHARS)).length
+    sampledTokens += countInPieces(encoder, text.slice(i * stride, i * stride + SAMPLE_CHARS)).tokens
   }
   return { tokens: Math.round((sampledTokens / (SAMPLES * SAMPLE_CHARS)) * text.length), exact: false }
 }

@@ -117,6 +117,12 @@ export const retrieve = (key: string, options: RetrieveOptions = {}): Effect.Eff
   Effect.gen(function*() {
     const normalized = key.trim().replace(/^hash=/, "").toLowerCase()
     if (!isKey(normalized)) return yield* new InvalidKey({ value: key })
+    if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
+      return yield* new InvalidArgument({ name: "--limit", value: String(options.limit), expected: "a whole number of at least 1" })
+    }
+    if (options.lines !== undefined && options.query !== undefined) {
+      return yield* new InvalidArgument({ name: "--lines", value: options.lines, expected: "either --lines or --query, not both" })
+    }
     const store = yield* Store
     const bytes = yield* store.get(normalized)
     const base = { key: normalized, totalBytes: bytes.length }

@@ -1,7 +1,7 @@
 import { Effect, Exit } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { logItemsJson } from "../../fixtures/generate.ts"
+import { logItemsJson } from "../evals/generate.ts"
 import { runInMemory } from "../../test/helpers.ts"
 import { keyOf } from "../core/hash.ts"
 import { parseAll, render } from "../core/marker.ts"

@@ -31,12 +31,10 @@ import { type Rows, skeletonOf } from "./code/skeleton.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { finishLines } from "./result.ts"
+import { type CommonOptions, stage } from "./stage.ts"
 import { detect } from "./route.ts"
 
-export interface CodeOptions {
-  /** Bodies about this (by name or text) are kept whole. */
-  readonly query?: string | undefined
-  readonly ttlMs?: number | undefined
+export interface CodeOptions extends CommonOptions {
   /** The language, when the caller knows it (`unknown`: code, in a language not named); else from `path`, else detected. */
   readonly language?: LanguageName | "unknown" | undefined
   /** The file's path, when known: its extension names the language. */
@@ -139,13 +137,13 @@ export const codeBytes = (
   Effect.gen(function*() {
     const settings = yield* Config
     const known = options.language ?? (options.path ? languageOfPath(options.path) : undefined)
-    const type = known ? `code:${known}` as const : detect(input)
+    const type = known ? `code:${known}` as const : options.type ?? detect(input)
     const language = languageFor(type)
     if (!type.startsWith("code:")) return unchanged(input, "code", type, "not-code")
     const contentType = `code:${language ?? "unknown"}` as const
     if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "code", contentType, "below-threshold")
     const text = decodeUtf8(input)
-    if (text === undefined) return unchanged(input, "code", contentType, "not UTF-8 text")
+    if (text === undefined) return unchanged(input, "code", contentType, "not-text")
     const lines = textLines(text)
     const list = yield* elisionsOf(text, lines, language, queryOf(options.query))
     const style = styleOf(language)
@@ -165,3 +163,27 @@ export const codeBytes = (
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const code = (options: CodeOptions = {}) => wholeInput((bytes) => codeBytes(bytes, options))
+
+export const codeStage = stage<{ lang: LanguageName | undefined; path: string | undefined }>({
+  name: "code",
+  summary: "compress source code: signatures kept, long bodies elided, still parses",
+  description:
+    "Compress source code from stdin. With a tree-sitter grammar (Python, JavaScript, TypeScript/TSX, Go, Rust, " +
+    "Java, C, C++, C#, Ruby, PHP, Kotlin, Swift, Scala, Elixir, Bash, Lua): imports, declarations, signatures, " +
+    "decorators, exported constants, docstrings' first lines and short bodies stay as they are; long function " +
+    "bodies not about --query are elided, each behind a marker naming the symbol and its lines (headroom ccr-get " +
+    "HASH --lines A-B brings it back), written so the file still parses. Any other language gets an outline " +
+    "from indentation and block keywords: long bodies elided the same way, every block's header kept. The " +
+    "language comes from --lang, else --path's extension, else the content.",
+  examples: [
+    { command: "cat src/server.ts | headroom code", description: "the shape of a file" },
+    { command: "headroom code --query retry < client.py", description: "with the bodies about retrying whole" },
+    { command: "headroom code --path lib/queue.erl < lib/queue.erl", description: "the language from the file name" }
+  ],
+  handles: (type) => type.startsWith("code:"),
+  options: {
+    lang: { kind: "choice", choices: Object.keys(LANGUAGES), description: "the language, instead of detecting it" },
+    path: { kind: "text", description: "the file's path: its extension names the language (lib/x.ex is Elixir)" }
+  },
+  run: (input, { lang, ...options }) => codeBytes(input, { ...options, language: lang })
+})

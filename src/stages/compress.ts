@@ -10,28 +10,19 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { Config } from "../core/config.ts"
-import { type Compressed, type ContentType, decodeUtf8, unchanged } from "../core/content.ts"
+import type { Config } from "../core/config.ts"
+import { type Compressed, type ContentType, decodeUtf8, type PassReason, unchanged } from "../core/content.ts"
+import type { UserError } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
 import type { Store } from "../core/store.ts"
-import { crushBytes, type CrushError } from "./crush.ts"
-import { codeBytes } from "./code.ts"
-import { languageOf } from "./code/languages.ts"
-import { diffBytes } from "./diff.ts"
 import { closeNumbered, openNumbered } from "./envelope.ts"
-import { htmlBytes } from "./html.ts"
-import { kompressBytes } from "./kompress.ts"
 import { wholeInput } from "./input.ts"
-import { logsBytes } from "./logs.ts"
+import { stageFor } from "./registry.ts"
 import { finishText } from "./result.ts"
-import { compressorFor, routeBytes } from "./route.ts"
-import { searchBytes } from "./search.ts"
+import { CONTENT_TYPES, routeBytes } from "./route.ts"
+import { type CommonOptions, stage } from "./stage.ts"
 
-export interface CompressOptions {
-  readonly query?: string | undefined
-  readonly ttlMs?: number | undefined
-  /** The content type, when the caller knows better than detection. */
-  readonly type?: ContentType | undefined
+export interface CompressOptions extends CommonOptions {
   /** The file the content came from, when known: its extension names a language. */
   readonly path?: string | undefined
 }
@@ -39,42 +30,30 @@ export interface CompressOptions {
 /** Stages whose every output line is an input line or a line marker: they may work inside an envelope. */
 const KEEPS_LINES = new Set(["code", "logs", "search"])
 
-/** The compressor for a type, on bytes that are that type. */
+/** What a stage chosen by detection says when the input is not what it reads: not the caller's error, a pass-through. */
+const INPUT_ERRORS: Partial<Record<UserError["_tag"], PassReason>> = {
+  InvalidJson: "not-json",
+  BinaryInput: "not-text",
+  ModelUnavailable: "model-unavailable"
+}
+
+/** The stage for a type, on bytes that are that type (`given`: the caller said so, and hears its errors). */
 const dispatch = (
   input: Uint8Array,
   type: ContentType,
   options: CompressOptions,
   given: boolean
-): Effect.Effect<Compressed, CrushError, Store | Config> => {
-  switch (compressorFor(type)) {
-    case "crush":
-      // Detection reads a bounded prefix: a large text that only looked like JSON passes through.
-      return given
-        ? crushBytes(input, options)
-        : crushBytes(input, options).pipe(
-          Effect.catchTags({
-            InvalidJson: (e) => Effect.succeed(unchanged(input, "compress", type, `not JSON after all: ${e.message}`)),
-            BinaryInput: () => Effect.succeed(unchanged(input, "compress", type, "not UTF-8 text"))
-          })
-        )
-    case "logs":
-      return logsBytes(input, options)
-    case "search":
-      return searchBytes(input, options)
-    case "diff":
-      return diffBytes(input, options)
-    case "code":
-      return codeBytes(input, { ...options, language: languageOf(type.slice(5)) ?? "unknown" })
-    case "html":
-      return htmlBytes(input, options)
-    case "kompress":
-      // A model that cannot be loaded is the caller's to hear about only when asked for by name.
-      return kompressBytes(input, options).pipe(
-        Effect.catchTag("ModelUnavailable", (e) => Effect.succeed(unchanged(input, "compress", type, e.message)))
-      )
-    default:
-      return Effect.succeed(unchanged(input, "compress", type, type === "text" ? "unsure" : `no compressor for ${type}`))
-  }
+): Effect.Effect<Compressed, UserError, Store | Config> => {
+  const target = stageFor(type)
+  if (target === undefined) return Effect.succeed(unchanged(input, "compress", type, type === "text" ? "unsure" : "no-compressor"))
+  const run = target.run(input, { ...options, type })
+  if (given) return run
+  return run.pipe(
+    Effect.catchIf(
+      (e): e is UserError => INPUT_ERRORS[e._tag] !== undefined,
+      (e) => Effect.succeed(unchanged(input, target.name, type, INPUT_ERRORS[e._tag]!, e.message))
+    )
+  )
 }
 
 const encoder = new TextEncoder()
@@ -84,28 +63,50 @@ const inEnvelope = (
   input: Uint8Array,
   type: ContentType,
   options: CompressOptions
-): Effect.Effect<Compressed, CrushError, Store | Config> =>
+): Effect.Effect<Compressed, UserError, Store | Config> =>
   Effect.gen(function*() {
     const text = decodeUtf8(input)
     const numbered = text === undefined ? undefined : openNumbered(text)
     if (numbered === undefined) return yield* dispatch(input, type, options, false)
     const inner = yield* dispatch(encoder.encode(numbered.inner), type, options, false)
-    if (inner.passthrough !== undefined) return unchanged(input, inner.stage, type, inner.passthrough)
+    if (inner.passthrough !== undefined) return unchanged(input, inner.stage, type, inner.passthrough, inner.note)
     const innerText = typeof inner.output === "string" ? inner.output : decodeUtf8(inner.output) ?? ""
     const output = closeNumbered(numbered, innerText, keyOf(input))
     if (output === undefined) return unchanged(input, inner.stage, type, "envelope-misaligned")
-    return yield* finishText(input, inner.stage, type, output, inner.dropped, options.ttlMs ?? (yield* Config).ttlMs)
+    return yield* finishText(input, inner.stage, type, output, inner.dropped, options.ttlMs)
   })
 
 export const compressBytes = (
   input: Uint8Array,
   options: CompressOptions = {}
-): Effect.Effect<Compressed, CrushError, Store | Config> => {
+): Effect.Effect<Compressed, UserError, Store | Config> => {
   if (options.type !== undefined) return dispatch(input, options.type, options, true)
   const { type, envelope } = routeBytes(input, { path: options.path })
-  return envelope === "numbered" && KEEPS_LINES.has(compressorFor(type) ?? "")
+  return envelope === "numbered" && KEEPS_LINES.has(stageFor(type)?.name ?? "")
     ? inEnvelope(input, type, options)
     : dispatch(input, type, options, false)
 }
 
 export const compress = (options: CompressOptions = {}) => wholeInput((bytes) => compressBytes(bytes, options))
+
+export const compressStage = stage<{ type: ContentType | undefined; path: string | undefined }>({
+  name: "compress",
+  summary: "detect the content type and run its compressor",
+  description:
+    "Compress stdin with the compressor for its content type (see `headroom route`): JSON goes to crush, logs to " +
+    "logs, grep/rg results to search, diffs to diff, source code to code, HTML to html, and only text that is " +
+    "clearly prose to kompress. Text route is unsure of, images and binary pass through unchanged. A file in " +
+    "numbered lines (cat -n, an agent's Read) is compressed as the file inside, its numbers kept.",
+  examples: [
+    { command: "cat response.json | headroom compress", description: "compress whatever arrives" },
+    { command: "git diff | headroom compress --stats", description: "and say how much it saved" },
+    { command: "headroom compress --path lib/app.ex < lib/app.ex", description: "the language from the file name" },
+    { command: "headroom compress --type log < build.out", description: "skip detection" }
+  ],
+  handles: () => false,
+  options: {
+    type: { kind: "choice", choices: CONTENT_TYPES, description: "the content type, instead of detecting it (see headroom route)" },
+    path: { kind: "text", description: "the file the input came from: its extension names a language" }
+  },
+  run: (input, options) => compressBytes(input, options)
+})

@@ -17,6 +17,7 @@ import { Store } from "../core/store.ts"
 import { crushText, type CrushResult } from "./crush/crush-text.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
+import { stage } from "./stage.ts"
 
 export interface CrushOptions {
   /** Items relevant to this question are kept whole. */
@@ -65,3 +66,22 @@ export const crushBytes = (
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const crush = (options: CrushOptions = {}) => wholeInput((bytes) => crushBytes(bytes, options))
+
+export const crushStage = stage({
+  name: "crush",
+  summary: "compress JSON and JSON Lines (tables, then keep what matters); original stored",
+  description:
+    "Compress JSON from stdin: lossless first (minified, uniform arrays as tables, constant fields factored out), " +
+    "then large arrays keep their first and last items, every error (5xx, non-zero exit codes, failed states), " +
+    "outliers, change points and items matching --query, with a marker where items are not shown that counts " +
+    "the errors and values it hides. JSON Lines keeps each kept record's line as it is. The original is stored; " +
+    "`headroom ccr-get HASH` returns it.",
+  examples: [
+    { command: "kubectl get pods -o json | headroom crush", description: "crush a large API response" },
+    { command: "headroom crush --query 'req-7f3a' < requests.json", description: "keep the items about one request whole" },
+    { command: "headroom crush --json < big.json | jq .reduction", description: "machine-readable figures" }
+  ],
+  handles: (type) => type === "json",
+  options: {},
+  run: (input, options) => crushBytes(input, options)
+})

@@ -30,6 +30,7 @@ import { belowMinTokens } from "../core/tokenizer.ts"
 import { type FileSection, type Hunk, parseDiff } from "./diff/parse.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
+import { stage } from "./stage.ts"
 
 export interface DiffOptions {
   /** Files whose path or changed lines contain a word of it are shown whole. */
@@ -272,3 +273,20 @@ export const diffBytes = (
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const diff = (options: DiffOptions = {}) => wholeInput((bytes) => diffBytes(bytes, options))
+
+export const diffStage = stage({
+  name: "diff",
+  summary: "compress a unified diff: every change kept, long context cut, lock files counted",
+  description:
+    "Compress a unified diff from stdin (git diff, git log -p, diff -u): file and hunk headers and every changed " +
+    "line of a patch are kept; runs of unchanged context are cut (the hunk split with exact @@ headers); lock " +
+    "files, snapshots and minified files are summarised as counts; in history (git log -p) long added or removed " +
+    "runs keep their ends; files matching --query are shown whole. A patch still applies with git apply.",
+  examples: [
+    { command: "git diff | headroom diff", description: "a review-sized diff" },
+    { command: "git log -p -5 | headroom diff --stats", description: "recent history, with the savings" }
+  ],
+  handles: (type) => type === "diff",
+  options: {},
+  run: (input, options) => diffBytes(input, options)
+})

@@ -12,6 +12,6 @@ export const failOpen = (input: Uint8Array, stage: string, type: ContentType) =>
 <E, R>(effect: Effect.Effect<Compressed, E, R>): Effect.Effect<Compressed, E, R> =>
   effect.pipe(
     Effect.catchDefect((defect) =>
-      Effect.succeed(unchanged(input, stage, type, `internal error: ${defect instanceof Error ? defect.message : String(defect)}`))
+      Effect.succeed(unchanged(input, stage, type, "internal-error", defect instanceof Error ? defect.message : String(defect)))
     )
   )

@@ -22,6 +22,7 @@ import { finishText } from "./result.ts"
 import { shorten } from "./kompress.ts"
 import { keepStatistical } from "./kompress/statistical.ts"
 import { splitProse } from "./kompress/words.ts"
+import { stage } from "./stage.ts"
 
 export interface HtmlOptions {
   /** Words of the query are never dropped from the prose. */
@@ -36,10 +37,10 @@ export const htmlBytes = (
   Effect.gen(function*() {
     const settings = yield* Config
     if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "html", "html", "below-threshold")
-    const html = decodeUtf8(input)
-    if (html === undefined) return unchanged(input, "html", "html", "not UTF-8 text")
+    // A page that is not UTF-8 is in a single-byte encoding (Latin-1, Windows-1252): read it as such.
+    const page = decodeUtf8(input) ?? new TextDecoder("windows-1252").decode(input)
     const key = keyOf(input)
-    const { text, droppedChars } = extract(parseHtml(html))
+    const { text, droppedChars } = extract(parseHtml(page))
     // The prose of the main content is shortened as kompress does; headings, code and tables stay.
     const lines = splitProse(text)
     const { text: short, dropped: words } = shorten(lines, keepStatistical(lines, options.query))
@@ -52,4 +53,22 @@ export const htmlBytes = (
   }).pipe(failOpen(input, "html", "html"))
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
-export const htmlStage = (options: HtmlOptions = {}) => wholeInput((bytes) => htmlBytes(bytes, options))
+export const html = (options: HtmlOptions = {}) => wholeInput((bytes) => htmlBytes(bytes, options))
+
+export const htmlStage = stage({
+  name: "html",
+  summary: "an HTML page's main content as readable text; scripts, styles and navigation left out",
+  description:
+    "Extract the main content of an HTML page from stdin (<main>, else role=main, else the largest <article>, " +
+    "else <body>) as readable text: headings, paragraphs, lists, links with their targets, tables and code " +
+    "blocks; scripts, styles, navigation, sidebars, headers, footers and forms are left out and counted. The " +
+    "prose is shortened as kompress does (--query words always kept); headings and code stay as they are. " +
+    "UTF-8, Latin-1 and Windows-1252 pages are read.",
+  examples: [
+    { command: "curl -s https://doc.rust-lang.org/std/collections/struct.HashMap.html | headroom html", description: "a documentation page, read" },
+    { command: "headroom html --stats < page.html > page.md", description: "and the savings" }
+  ],
+  handles: (type) => type === "html",
+  options: {},
+  run: (input, options) => htmlBytes(input, options)
+})

@@ -27,6 +27,7 @@ import { loadModel, type ModelScorer } from "./kompress/model.ts"
 import { keepStatistical } from "./kompress/statistical.ts"
 import { joinLine, type Line, splitProse } from "./kompress/words.ts"
 import { isSentence } from "./route/prose-shape.ts"
+import { stage } from "./stage.ts"
 
 export interface KompressOptions {
   readonly query?: string | undefined
@@ -131,7 +132,7 @@ export const kompressBytes = (
     const settings = yield* Config
     if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "kompress", "prose", "below-threshold")
     const source = decodeUtf8(input)
-    if (source === undefined) return unchanged(input, "kompress", "prose", "not UTF-8 text")
+    if (source === undefined) return unchanged(input, "kompress", "prose", "not-text")
     const lines = splitProse(source)
     const useModel = options.scorer === "model" || (options.scorer === undefined && settings.kompressModel !== undefined)
     if (useModel && settings.kompressModel === undefined) {
@@ -148,3 +149,28 @@ export const kompressBytes = (
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const kompress = (options: KompressOptions = {}) => wholeInput((bytes) => kompressBytes(bytes, options))
+
+export const kompressStage = stage<{ scorer: "model" | "statistical" | undefined }>({
+  name: "kompress",
+  summary: "shorten prose: low-information words dropped, every fact kept, every shortened run marked",
+  description:
+    "Shorten prose from stdin by dropping low-information words within lines that read as sentences; each run " +
+    "of shortened lines is followed by a marker naming those lines of the original. Headings, code blocks, " +
+    "tables, indented lines and lines that look like code stay as they are; numbers, names, identifiers, paths, " +
+    "URLs, negations, quantifiers, conditions and --query words are always kept. The scorer is a local " +
+    "token-classification model (HEADROOM_KOMPRESS_MODEL: config.json, tokenizer.json, onnx/model.onnx) if set, " +
+    "else a fast statistical one. `headroom compress` sends only text that is clearly prose here.",
+  examples: [
+    { command: "cat notes.md | headroom kompress", description: "shorter notes" },
+    { command: "HEADROOM_KOMPRESS_MODEL=~/models/llmlingua2 headroom kompress < report.txt", description: "with a model" }
+  ],
+  handles: (type) => type === "prose",
+  options: {
+    scorer: {
+      kind: "choice",
+      choices: ["model", "statistical"],
+      description: "model: the token classifier in HEADROOM_KOMPRESS_MODEL; statistical: no model (default: model if set)"
+    }
+  },
+  run: (input, options) => kompressBytes(input, options)
+})

@@ -22,6 +22,7 @@ import { Store } from "../core/store.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { LogCompressor, type LogPiece } from "./logs/log-compressor.ts"
+import { stage } from "./stage.ts"
 
 export interface LogsOptions {
   readonly query?: string | undefined
@@ -57,7 +58,7 @@ export const logs = (options: LogsOptions = {}) =>
         try {
           compressor.push(line, cut)
         } catch (e) {
-          broken = `internal error at line ${lineNumber}: ${e instanceof Error ? e.message : String(e)}; passed through from there`
+          broken = `at line ${lineNumber}: ${e instanceof Error ? e.message : String(e)}; passed through from there`
           raw.push(...compressor.abandon(), line)
         }
       }
@@ -146,7 +147,7 @@ export const logs = (options: LogsOptions = {}) =>
           bytesBefore: bytesIn,
           bytesAfter: bytesOut,
           dropped: droppedChars > 0 ? { lines: droppedLines, chars: droppedChars } : { lines: droppedLines },
-          passthrough: broken
+          ...(broken !== undefined ? { passthrough: "internal-error" as const, note: broken } : {})
         }
         return [...tail, { _tag: "Done", result } as const]
       })
@@ -179,8 +180,28 @@ export const logsBytes = (
     const settings = yield* Config
     if (belowMinTokens(input, settings.minTokens)) return unchanged(input, "logs", "log", "below-threshold")
     const result = yield* collectEmitted(Stream.succeed(input).pipe(logs(options)))
-    if (result.passthrough !== undefined) return unchanged(input, "logs", "log", result.passthrough)
+    if (result.passthrough !== undefined) return unchanged(input, "logs", "log", result.passthrough, result.note)
     if (!result.dropped.lines && !result.dropped.chars) return unchanged(input, "logs", "log", "not-smaller")
     if (!fewerTokens(result.output, input)) return unchanged(input, "logs", "log", "not-smaller")
     return result
   }).pipe(failOpen(input, "logs", "log"))
+
+export const logsStage = stage({
+  name: "logs",
+  summary: "compress a log as it streams: one line per template, every alert, counts",
+  description:
+    "Compress a log from stdin as it arrives, in bounded memory: the first line of each message template, every " +
+    "new alert (error, warning, exception words; HTTP 5xx statuses, non-zero exit codes, latency outliers) with " +
+    "the lines around it, stack traces, test-runner summaries, lines matching --query, and the last line are " +
+    "shown as they are (very long ones keep their head and tail); the lines between become a marker whose hash " +
+    "returns exactly them (headroom ccr-get HASH, or --query to find one).",
+  examples: [
+    { command: "tail -f /var/log/app.log | headroom logs", description: "follow a log, quietly" },
+    { command: "npm test 2>&1 | headroom logs", description: "a test run's output, failures and summary kept" },
+    { command: "headroom logs --query 'req-7f3a' < app.log", description: "and every line about one request" }
+  ],
+  handles: (type) => type === "log",
+  options: {},
+  run: (input, options) => logsBytes(input, options),
+  stream: (options) => logs(options)
+})

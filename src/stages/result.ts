@@ -7,6 +7,7 @@
 import { Effect } from "effect"
 import { type Compressed, type ContentType, type Dropped, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
+import { Config } from "../core/config.ts"
 import { Store } from "../core/store.ts"
 
 /** For a line stage: its output is the kept lines and line markers, in order. */
@@ -16,13 +17,13 @@ export const finishLines = (
   type: ContentType,
   out: ReadonlyArray<Uint8Array>,
   hiddenLines: number,
-  ttlMs: number
-): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store> =>
+  ttlMs: number | undefined
+): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     if (hiddenLines === 0) return unchanged(input, stage, type, "not-smaller")
     const output = Buffer.concat(out as Array<Uint8Array>)
     if (output.length >= input.length) return unchanged(input, stage, type, "not-smaller")
-    const { key } = yield* (yield* Store).put(input, ttlMs)
+    const { key } = yield* (yield* Store).put(input, ttlMs ?? (yield* Config).ttlMs)
     return { output, stage, type, key, bytesBefore: input.length, bytesAfter: output.length, dropped: { lines: hiddenLines } }
   })
 
@@ -33,11 +34,11 @@ export const finishText = (
   type: ContentType,
   output: string,
   dropped: Dropped,
-  ttlMs: number
-): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store> =>
+  ttlMs: number | undefined
+): Effect.Effect<Compressed, StoreUnavailable | KeyCollision, Store | Config> =>
   Effect.gen(function*() {
     const bytesAfter = Buffer.byteLength(output, "utf8")
     if (bytesAfter >= input.length) return unchanged(input, stage, type, "not-smaller")
-    const { key } = yield* (yield* Store).put(input, ttlMs)
+    const { key } = yield* (yield* Store).put(input, ttlMs ?? (yield* Config).ttlMs)
     return { output, stage, type, key, bytesBefore: input.length, bytesAfter, dropped }
   })

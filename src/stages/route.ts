@@ -12,7 +12,7 @@
  */
 import { Effect } from "effect"
 import type { ContentType } from "../core/content.ts"
-import { languageOfPath } from "./code/languages.ts"
+import { LANGUAGES, languageOfPath } from "./code/languages.ts"
 import { openNumbered } from "./envelope.ts"
 import { wholeInput } from "./input.ts"
 import { codeLanguage, hasCodeShape } from "./route/code-shape.ts"
@@ -183,6 +183,12 @@ const typeOfText = (body: string, bytes: Uint8Array): ContentType => {
   if (/^(?:diff --git |--- \S[^\n]*\n\+\+\+ \S|Index: \S[^\n]*\n====)/m.test(body.slice(0, 4096)) && /^@@ /m.test(body)) return "diff"
   return typeOfLines(body.split("\n", PREFIX_LINES).filter((l) => l.trim() !== ""))
 }
+
+/** The text types a caller may name (`--type`), code in each known language among them. */
+export const CONTENT_TYPES: ReadonlyArray<ContentType> = [
+  "json", "log", "search", "diff", "html", "prose", "text",
+  ...Object.keys(LANGUAGES).map((lang) => `code:${lang}` as const), "code:unknown"
+]
 
 const COMPRESSORS: Partial<Record<ContentType, string>> = {
   json: "crush",

@@ -25,6 +25,7 @@ import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { type Entry, parseEntries } from "./search/parse.ts"
+import { stage } from "./stage.ts"
 
 export interface SearchOptions {
   readonly query?: string | undefined
@@ -168,3 +169,20 @@ export const searchBytes = (
 
 /** The stream stage: reads its input to the end, emits one {@link Compressed}. */
 export const search = (options: SearchOptions = {}) => wholeInput((bytes) => searchBytes(bytes, options))
+
+export const searchStage = stage({
+  name: "search",
+  summary: "compress grep/rg results: files grouped, repeats folded, every file named",
+  description:
+    "Compress search results from stdin (grep -rn, grep -r, rg, rg --heading, rg --json): matches are grouped by " +
+    "file, repeated and near-repeated lines shown once, files ranked against --query, and the best shown a few " +
+    "lines each; very long lines keep their head and tail. Every other line is behind a marker that names each " +
+    "file it hides with its count of lines.",
+  examples: [
+    { command: "grep -rn 'TODO' src | headroom search", description: "a long grep, shortened" },
+    { command: "rg -n fetchUser | headroom search --query 'retry'", description: "rank files and lines by a question" }
+  ],
+  handles: (type) => type === "search",
+  options: {},
+  run: (input, options) => searchBytes(input, options)
+})

@@ -1,7 +1,7 @@
 /** The stages as typed Effect streams, composed in TypeScript as the commands are in a shell. */
 import { Effect, Stream } from "effect"
 import { describe, expect, it } from "vitest"
-import { logItemsJson } from "../../fixtures/generate.ts"
+import { logItemsJson } from "../evals/generate.ts"
 import { runInMemory } from "../../test/helpers.ts"
 import { toBytes } from "../core/content.ts"
 import { referencedKeys } from "../core/marker.ts"

@@ -4,11 +4,11 @@
  * tokens as headroom's output, which is what agents do today.
  */
 import { Effect, Layer } from "effect"
-import * as Config from "../src/core/config.ts"
-import type { Compressed } from "../src/core/content.ts"
-import { Store, type StoreShape } from "../src/core/store.ts"
-import * as Tokenizer from "../src/core/tokenizer.ts"
-import * as MemoryStore from "../src/store/memory.ts"
+import * as Config from "../core/config.ts"
+import type { Compressed } from "../core/content.ts"
+import { Store, type StoreShape } from "../core/store.ts"
+import * as Tokenizer from "../core/tokenizer.ts"
+import * as MemoryStore from "../store/memory.ts"
 
 const counter = Tokenizer.make("gpt-4o")
 export const tokens = (text: string): number => counter.count(text).tokens

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { makeDiffRepo } from "../../fixtures/diff-repo.ts"
-import { diffBytes } from "../../src/stages/diff.ts"
+import { makeDiffRepo } from "../diff-repo.ts"
+import { diffBytes } from "../../stages/diff.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateLines } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 

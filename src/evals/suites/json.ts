@@ -1,8 +1,8 @@
 /** JSON: the real corpus files, and generated log-like arrays with planted errors and a needle. */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { logItems } from "../../fixtures/generate.ts"
-import { crushBytes } from "../../src/stages/crush.ts"
+import { logItems } from "../generate.ts"
+import { crushBytes } from "../../stages/crush.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateChars } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 

@@ -1,8 +1,8 @@
 /** HTML: real documentation pages. Retention: the main content's headings and code blocks. */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { htmlBytes } from "../../src/stages/html.ts"
-import { decodeEntities, type Element, parseHtml } from "../../src/stages/html/parse.ts"
+import { htmlBytes } from "../../stages/html.ts"
+import { decodeEntities, type Element, parseHtml } from "../../stages/html/parse.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateChars } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 

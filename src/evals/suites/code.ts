@@ -1,9 +1,9 @@
 /** Source code: one real file per language, and files from node_modules. */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import type { GrammarName } from "../../src/stages/code/languages.ts"
-import { signatures, syntaxErrors } from "../../src/stages/code/inspect.ts"
-import { codeBytes } from "../../src/stages/code.ts"
+import type { GrammarName } from "../../stages/code/languages.ts"
+import { signatures, syntaxErrors } from "../../stages/code/inspect.ts"
+import { codeBytes } from "../../stages/code.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateLines } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 

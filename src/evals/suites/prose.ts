@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { prose } from "../../fixtures/generate.ts"
-import { factsOf } from "../../src/stages/kompress/statistical.ts"
-import { kompressBytes } from "../../src/stages/kompress.ts"
+import { prose } from "../generate.ts"
+import { factsOf } from "../../stages/kompress/statistical.ts"
+import { kompressBytes } from "../../stages/kompress.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateLines } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 

@@ -2,9 +2,9 @@
 import { execFileSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { splitLines } from "../../src/core/lines.ts"
-import { searchBytes } from "../../src/stages/search.ts"
-import { parseEntries } from "../../src/stages/search/parse.ts"
+import { splitLines } from "../../core/lines.ts"
+import { searchBytes } from "../../stages/search.ts"
+import { parseEntries } from "../../stages/search/parse.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateLines } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 
