@@ -174,3 +174,18 @@ describe("bad input", () => {
     expect(usage.stderr).toContain("--bogus")
   })
 })
+
+describe("reports stay fast", () => {
+  it("--stats and --exact on a long run without spaces, and on deep nesting, in seconds not minutes", async () => {
+    const h = home()
+    for (const input of ["=".repeat(400_000) + "\n", "[".repeat(100_000) + "]".repeat(100_000)]) {
+      for (const flags of [["--stats"], ["--stats", "--exact"]]) {
+        const t0 = performance.now()
+        const run = await headroom(["compress", ...flags], { home: h, input })
+        expect(run.code).toBe(0)
+        expect(run.stderr).toMatch(/^[a-z]+: [\d,]+ → [\d,]+ tokens/)
+        expect(performance.now() - t0).toBeLessThan(15_000)
+      }
+    }
+  })
+})

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { logFormatsSuite } from "../src/evals/suites/log-formats.ts"
 import { logsSuite } from "../src/evals/suites/logs.ts"
 import { headroom, removeHome, ROOT, tempHome } from "./helpers.ts"
 
@@ -27,13 +28,26 @@ describe("evals", () => {
     expect(parseFloat(String(average.reduction))).toBeGreaterThanOrEqual(90)
   }, 120_000)
 
+  it("generated log formats: every one routed to logs, no template lost, every kind of alert shown", async () => {
+    const rows = await logFormatsSuite.run({ corpus, root: ROOT })
+    const formats = rows.filter((r) => !String(r.format).startsWith("all "))
+    expect(formats.length).toBeGreaterThanOrEqual(12)
+    for (const r of formats) {
+      expect(r["routed to"], String(r.format)).toBe("logs")
+      expect(/\/(\d+) of/.exec(String(r["templates shown/recoverable/lost"]))![1], String(r.format)).toBe("0")
+      const [shown, all] = String(r["alerts shown"]).split("/").map(Number)
+      expect(shown, String(r.format)).toBe(all)
+      expect(parseFloat(String(r.reduction)), String(r.format)).toBeGreaterThan(90)
+    }
+  }, 120_000)
+
   it("headroom evals --tier 1 --json prints a table per content type", async () => {
     const home = tempHome()
     homes.push(home)
     const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home })
     expect(run.code, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.toString())
-    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "search", "diff", "code", "html", "prose"])
+    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "log formats", "search", "diff", "code", "html", "prose"])
     for (const t of report.tables) expect(t.rows.length).toBeGreaterThan(0)
     const bad = await headroom(["evals", "--tier", "3"], { home })
     expect(bad.code).toBe(1)

@@ -15,7 +15,8 @@ const linesOf = (text: string): Array<string> => text.match(/[^\n]*\n|[^\n]+$/g)
 /** The stored original behind a marker, or the lines of it its `lines=A-B` selector names. */
 const fetch = (key: string, range: string | undefined) =>
   Effect.gen(function*() {
-    const whole = new TextDecoder().decode(yield* (yield* Store).get(key))
+    // Buffer keeps a byte-order mark; TextDecoder would drop it.
+    const whole = Buffer.from(yield* (yield* Store).get(key)).toString("utf8")
     if (!range) return whole
     const [a, b] = range.split("-").map(Number) as [number, number]
     return linesOf(whole).slice(a - 1, b).join("")

@@ -10,6 +10,7 @@ import { codeSuite } from "./suites/code.ts"
 import { diffSuite } from "./suites/diff.ts"
 import { htmlSuite } from "./suites/html.ts"
 import { jsonSuite } from "./suites/json.ts"
+import { logFormatsSuite } from "./suites/log-formats.ts"
 import { logsSuite } from "./suites/logs.ts"
 import { proseSuite } from "./suites/prose.ts"
 import { searchSuite } from "./suites/search.ts"
@@ -34,7 +35,7 @@ export interface Table {
   readonly rows: Array<Record<string, string | number>>
 }
 
-export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite]
+export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, logFormatsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite]
 
 /** The shared corpus beside the repository when it is there, else the excerpts in fixtures/. */
 export const defaultCorpus = (root: string): string => {

@@ -95,3 +95,17 @@ describe("html properties", () => {
     )
   })
 })
+
+describe("html in other encodings and shapes", () => {
+  it("reads a Latin-1 page and an XHTML page with an XML prolog", async () => {
+    const body = Array.from({ length: 40 }, (_, i) => `<p>Le caf\xe9 num\xe9ro ${i} ouvre \xe0 huit heures, et la cr\xe8me br\xfbl\xe9e y est tr\xe8s bonne.</p>`).join("\n")
+    const latin1 = Buffer.from(`<!DOCTYPE html><html><head><meta charset="iso-8859-1"><title>Caf\xe9s</title><script>var x = 1</script></head><body><nav>Accueil | Menu | Contact</nav><main><h1>Les caf\xe9s</h1>\n${body}</main></body></html>`, "latin1")
+    const out = text(toBytes((await runInMemory(htmlBytes(latin1))).output))
+    expect(out).toContain("# Les cafés")
+    expect(out).toContain("crème brûlée")
+    const xhtml = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>T</title><style>p { color: red }</style></head><body><main><h1>Guide</h1>\n${body.replace(/\xe9|\xe0|\xe8|\xfb/g, "e")}</main></body></html>`)
+    const c = await runInMemory(htmlBytes(xhtml))
+    expect(c.passthrough).toBeUndefined()
+    expect(text(toBytes(c.output))).toContain("# Guide")
+  })
+})

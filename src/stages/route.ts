@@ -69,6 +69,19 @@ const textPrefix = (bytes: Uint8Array): { text: string | undefined; latin1: stri
   return { text: invalid <= Math.max(1, MAX_INVALID_SHARE * text.length) ? text : undefined, latin1 }
 }
 
+/**
+ * Whether a text starts as JSON does: `{` then a key or `}`, or `[` then a value. A log line such
+ * as `[10:58:45] [Server thread/INFO]` starts with a bracket too.
+ */
+const startsLikeJson = (body: string): boolean => {
+  const m = /^([{[])\s*(.)/s.exec(body)
+  if (!m) return false
+  const next = m[2]!
+  if (m[1] === "{") return next === '"' || next === "}"
+  if (/[-\d]/.test(next)) return /^\[\s*-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*[,\]]/.test(body)
+  return /["{[\]tfn]/.test(next)
+}
+
 /** One JSON value per line (structured logs, transcripts, records): its first lines parse on their own. */
 const isJsonLines = (body: string): boolean => {
   const lines = body.split("\n", 4).filter((l, i, all) => i < all.length - 1 || l.trim() !== "")
@@ -166,7 +179,7 @@ export const detect = (bytes: Uint8Array, hints: Hints = {}): ContentType => cla
 const typeOfText = (body: string, bytes: Uint8Array): ContentType => {
   const first = body[0]
   if (body.startsWith('{"type":"begin"') || body.startsWith('{"type":"match"')) return "search" // rg --json
-  if (first === "{" || first === "[") {
+  if ((first === "{" || first === "[") && startsLikeJson(body)) {
     if (isJsonLines(body)) return "json"
     const tail = bytes.length <= PREFIX_BYTES ? body.trimEnd() : new TextDecoder().decode(bytes.subarray(-256)).trimEnd()
     const last = tail[tail.length - 1]

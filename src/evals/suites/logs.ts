@@ -38,7 +38,7 @@ const expandInline = async (line: Uint8Array, store: StoreShape): Promise<Uint8A
  * For each input line: shown (verbatim, or a long line's head and tail around in-line markers
  * that return its middle), behind a marker that returns it, or unaccounted for.
  */
-const align = async (input: Uint8Array, output: Uint8Array, store: StoreShape): Promise<Array<"shown" | "hidden" | "lost">> => {
+export const align = async (input: Uint8Array, output: Uint8Array, store: StoreShape): Promise<Array<"shown" | "hidden" | "lost">> => {
   const lines = splitLines(input)
   const fate: Array<"shown" | "hidden" | "lost"> = lines.map(() => "lost")
   let at = 0
@@ -57,7 +57,7 @@ const align = async (input: Uint8Array, output: Uint8Array, store: StoreShape): 
   return fate
 }
 
-interface Truth {
+export interface Truth {
   readonly templateOf: Array<string>
   readonly alerts: Set<string>
 }
@@ -82,7 +82,7 @@ const groundTruth = (dir: string, system: string): Truth | undefined => {
   return undefined
 }
 
-const score = (truth: Truth, fate: ReadonlyArray<"shown" | "hidden" | "lost">) => {
+export const score = (truth: Truth, fate: ReadonlyArray<"shown" | "hidden" | "lost">) => {
   const state = new Map<string, { shown: boolean; lost: boolean }>()
   truth.templateOf.forEach((t, i) => {
     const s = state.get(t) ?? { shown: false, lost: false }

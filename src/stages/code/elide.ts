@@ -135,18 +135,13 @@ const lastTokenRow = (node: Node): number => {
   return lastRow(last)
 }
 
-/** Whether a node lies inside one of these types. */
-const insideAny = (node: Node, types: ReadonlyArray<string>): boolean => {
-  for (let up = node.parent; up; up = up.parent) if (types.includes(up.type)) return true
-  return false
-}
 
 /** Whether rows from..to are worth a marker: enough lines, and more text than the marker. */
 const worthEliding = (lines: ReadonlyArray<string>, from: number, to: number): boolean => {
   if (to - from + 1 < MIN_HIDDEN_LINES) return false
   let chars = 0
-  for (let r = from; r <= to && chars <= MARKER_CHARS * 1.5; r++) chars += lines[r]!.trim().length
-  return chars > MARKER_CHARS * 1.5
+  for (let r = from; r <= to && chars <= MARKER_CHARS * 1.2; r++) chars += lines[r]!.trim().length
+  return chars > MARKER_CHARS * 1.2
 }
 
 /**
@@ -192,12 +187,14 @@ export const elisions = (
   // Long data literals outside functions (tables of numbers, lists of names) keep their first and
   // last rows, like comments; a literal with a function inside, or about the query, stays whole.
   const functionTypes = spec.functions.map((k) => k.node)
+  const bodies = functions.map(({ body }) => body)
+  const insideABody = (node: Node) => bodies.some((b) => b.startIndex <= node.startIndex && node.endIndex <= b.endIndex)
   for (const node of literals) {
     const from = node.startPosition.row + 1
     const to = lastRow(node) - 1
     if (!worthEliding(lines, from, to) || !ownsItsRows(node, from, to)) continue
     if (mentionsAny(query, lines.slice(from - 1, to + 2).join(""))) continue
-    if (insideAny(node, functionTypes) || node.descendantsOfType(functionTypes).length > 0) continue
+    if (insideABody(node) || node.descendantsOfType(functionTypes).length > 0) continue
     const name = literalName(node)
     found.push({ from, to, what: name ? `values of ${name}` : "values", as: "comment" })
   }

@@ -24,6 +24,8 @@ const SIGNS: ReadonlyArray<readonly [LanguageName, RegExp]> = [
   ["scala", /^\s*(?:(?:override |private |protected |final )*def \w+.*[=:]|(?:case )?class \w+\(|(?:case )?object \w+|trait \w+|import scala\.|.*\bextends \w+ with |implicit |val \w+(?:: [\w\[\]]+)? =)/],
   // Elixir, and the DSLs written in it (Ash, Phoenix, Ecto, config): `sqlite do`, `attribute :name, :string`.
   ["elixir", /^\s*(?:defmodule |defp? [\w?!]+.* do$|defp? [\w?!]+.*, do:|defstruct|defmacro |@(?:moduledoc|doc|spec|type|impl) |\|> |use \w|alias \w|case .* do$|.*fn .* ->|%\{|[a-z_]+ do$|[a-z_]+ :\w+(?:, |$)|config :\w+|import \w+$|assert |test "[^"]*"(?:, %\{.*\})? do$|describe "[^"]*" do$)/],
+  ["ocaml", /^\s*(?:let (?:rec )?[a-z_][\w']* [a-z_(][^=]*=|let .* in$|.* in$|and [a-z_][\w']* .*=|type (?:'\w+ )?[a-z_]\w* =|module \w+ (?::|=)|match .* with$|\| [A-Z]\w*.*->|open [A-Z]\w*$|val [a-z_]\w* :|.*;;$|\(\*)/],
+  ["perl", /^\s*(?:use (?:strict|warnings|vars|constant|Carp|Exporter)\b|my [$@%]\w+|our [$@%]\w+|sub \w+ ?\{?$|package [\w:]+;$|.*\$\w+ =~|__END__$|=head\d|=cut$|local \$)/],
   ["erlang", /^(?:-(?:module|export|import|include|include_lib|define|record|spec|type|behaviou?r|callback)\(|[a-z]\w*\(.*\)\s*(?:when .*)?->$|\s+.*\bend\.$)/],
   ["bash", /^\s*(?:#!\/(?:usr\/)?bin\/(?:env )?(?:ba|z|k)?sh\b|if \[\[? |then$|fi$|for \w+ in .*; do$|do$|done$|esac$|case .* in$|elif \[|echo |export \w+=|local \w+|\w+\(\) \{$|function \w+ \{$|set -[euxo])/],
   ["lua", /^\s*(?:local \w+(?:, ?\w+)* = |local function \w|function [\w.:]+ ?\(|elseif .* then$|.* then$|require ?\(?['"]|.*~=|--\[\[|for \w+(?:, ?\w+)* in i?pairs)/]

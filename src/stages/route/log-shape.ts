@@ -77,9 +77,13 @@ export const hasLogFields = (lines: ReadonlyArray<string>): boolean => {
   return share(lines, (l) => TEST_LINE.test(l)) >= 0.2
 }
 
-/** Many lines, few shapes: at most a fifth as many shapes as lines, the commonest covering a tenth. */
+/**
+ * Many lines, few shapes: at most a fifth as many shapes as lines, the commonest covering a
+ * tenth — of lines that say something (three words or more: a list of paths or names is a list,
+ * and each of its lines is the point).
+ */
 export const repeatsShapes = (lines: ReadonlyArray<string>): boolean => {
-  if (lines.length < 20) return false
+  if (lines.length < 20 || share(lines, (l) => l.trim().split(/\s+/).length >= 3) < 0.8) return false
   const counts = new Map<string, number>()
   for (const line of lines) {
     const shape = shapeOf(line)
