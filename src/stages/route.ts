@@ -17,6 +17,7 @@ import { openNumbered } from "./envelope.ts"
 import { wholeInput } from "./input.ts"
 import { codeLanguage, hasCodeShape } from "./route/code-shape.ts"
 import { hasLogFields, isListing, repeatsShapes } from "./route/log-shape.ts"
+import { isLabelled } from "./search/parse.ts"
 import { isProse, sentenceShare } from "./route/prose-shape.ts"
 
 /** Bytes of the input that routing looks at. */
@@ -118,7 +119,7 @@ const isSearch = (lines: ReadonlyArray<string>): boolean => {
   const hits = lines.filter((l) => l !== "--")
   const matches = share(hits, (l) => SEARCH_MATCH.test(l))
   if (matches >= 0.15 && matches + share(hits, (l) => SEARCH_CONTEXT.test(l)) >= 0.6) return true
-  return share(lines, (l) => SEARCH_NO_NUMBER.test(l)) >= 0.6 || isHeadingSearch(lines)
+  return share(lines, (l) => SEARCH_NO_NUMBER.test(l)) >= 0.6 || isHeadingSearch(lines) || isLabelled(lines)
 }
 
 const HTML_START = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype html|html[\s>]|head[\s>]|body[\s>])/i

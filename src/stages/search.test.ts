@@ -10,6 +10,7 @@ import { toBytes } from "../core/content.ts"
 import { lineText, splitLines } from "../core/lines.ts"
 import { parseAll } from "../core/marker.ts"
 import * as Tokenizer from "../core/tokenizer.ts"
+import { detect } from "./route.ts"
 import { searchBytes } from "./search.ts"
 import { parseEntries } from "./search/parse.ts"
 
@@ -178,5 +179,20 @@ describe("search never costs more tokens", () => {
     const input = new TextEncoder().encode(lines.join("\n") + "\n")
     const c = await runInMemory(searchBytes(input), { minTokens: 0 })
     expect(tokens(toBytes(c.output))).toBeLessThanOrEqual(tokens(input))
+  })
+})
+
+describe("search in Gemini CLI's format", () => {
+  it("groups `File:` headings and `L12:` lines by file, every file named", async () => {
+    const lines = ["Found 240 matches for pattern \"CredentialStore\" in path \".\":"]
+    for (let f = 0; f < 12; f++) {
+      lines.push("---", `File: src/module${f}/store.ts`)
+      for (let l = 0; l < 20; l++) lines.push(`L${100 + l * 3}: const store${l} = CredentialStore.getInstance(); // ${f}-${l}`)
+    }
+    const input = lines.join("\n") + "\n"
+    expect(detect(new TextEncoder().encode(input))).toBe("search")
+    const out = new TextDecoder().decode(toBytes((await runInMemory(searchBytes(new TextEncoder().encode(input)))).output))
+    for (let f = 0; f < 12; f++) expect(out).toContain(`src/module${f}/store.ts`)
+    expect(out.length).toBeLessThan(input.length / 2)
   })
 })

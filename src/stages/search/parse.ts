@@ -3,7 +3,8 @@
  *   - grep / rg without headings: `path:12:text` (match), `path-13-text` (context), `path:text`
  *     (no line numbers), `--` between groups, `Binary file path matches`;
  *   - rg with headings: a line naming the file, then `12:text` / `13-text` lines, blank between;
- *   - rg --json: one JSON object per line (`begin`, `match`, `context`, `end`, `summary`).
+ *   - rg --json: one JSON object per line (`begin`, `match`, `context`, `end`, `summary`);
+ *   - Gemini CLI's search_file_content: `File: path` lines, then `L12: text` lines, `---` between.
  *
  * @since 0.1.0
  */
@@ -25,13 +26,23 @@ const CONTEXT = new RegExp(String.raw`^(${PATH})-(\d+)-(.*)$`)
 const NO_NUMBER = new RegExp(String.raw`^(${PATH}\.\w{1,10}):(.*)$`)
 const HEADING_MATCH = /^(\d+)[:-](.*)$/
 const BINARY = /^Binary file (.+) matches$/
+const LABELLED_FILE = /^File: (\S.*)$/
+const LABELLED_MATCH = /^L(\d+): (.*)$/
 
-export type Format = "flat" | "heading" | "json"
+export type Format = "flat" | "heading" | "json" | "labelled"
+
+/** Gemini CLI's search results: `File: path` headings over `L12: text` lines. */
+export const isLabelled = (texts: ReadonlyArray<string>): boolean => {
+  const body = texts.filter((t) => t.trim() !== "" && t !== "---")
+  const files = body.filter((t) => LABELLED_FILE.test(t)).length
+  return files > 0 && (files + body.filter((t) => LABELLED_MATCH.test(t)).length) >= 0.8 * body.length
+}
 
 /** Which format the lines are in, from the first lines. */
 export const detectFormat = (texts: ReadonlyArray<string>): Format => {
   const first = texts.find((t) => t.trim() !== "") ?? ""
   if (first.startsWith('{"type":"begin"') || first.startsWith('{"type":"match"')) return "json"
+  if (isLabelled(texts.slice(0, 400))) return "labelled"
   // A heading is a line that is not itself a hit, followed by numbered lines.
   const second = texts[texts.indexOf(first) + 1] ?? ""
   if (!WITH_NUMBER.test(first) && !NO_NUMBER.test(first) && HEADING_MATCH.test(second)) return "heading"
@@ -58,6 +69,12 @@ export const parseEntries = (lines: ReadonlyArray<Uint8Array>): Array<Entry> => 
   let heading: string | undefined
   for (const text of texts) {
     let m: RegExpExecArray | null
+    if (format === "labelled") {
+      if ((m = LABELLED_FILE.exec(text))) entries.push({ kind: "file", file: heading = m[1]!, text })
+      else if (heading !== undefined && (m = LABELLED_MATCH.exec(text))) entries.push({ kind: "match", file: heading, text: m[2]! })
+      else entries.push({ kind: "other", file: undefined, text })
+      continue
+    }
     if (format === "heading") {
       if (text.trim() === "") {
         heading = undefined
