@@ -14,6 +14,7 @@
  */
 import { keyOf } from "./hash.ts"
 import { render } from "./marker.ts"
+import type { Query } from "./query.ts"
 import { estimateTokens } from "./tokenizer.ts"
 
 /** A line longer than this many bytes is shown as its head and tail around a marker. */
@@ -108,17 +109,20 @@ export const fewerTokens = (output: string | Uint8Array, input: Uint8Array): boo
 }
 
 /**
- * The byte offset in a line of the first of some lower-case words (a query), if it holds one:
- * where a long line shown for a query must keep a window. Approximate for text that is not UTF-8.
+ * The byte offset in a line of the query (the whole question, else the first of its words), if
+ * it holds it: where a long line shown for a query must keep a window. Approximate for text that
+ * is not UTF-8.
  */
-export const offsetOf = (line: Uint8Array, words: ReadonlyArray<string>): number | undefined => {
+export const placeOf = (line: Uint8Array, query: Query): number | undefined => {
+  if (query.words.length === 0) return undefined
   const text = lineText(line).toLowerCase()
-  let first = -1
-  for (const word of words) {
-    const at = text.indexOf(word)
-    if (at !== -1 && (first === -1 || at < first)) first = at
+  // The whole question where it stands, else the first of its words.
+  let at = text.indexOf(query.phrase)
+  if (at === -1) for (const word of query.words) {
+    const found = text.indexOf(word)
+    if (found !== -1 && (at === -1 || found < at)) at = found
   }
-  return first === -1 ? undefined : Buffer.byteLength(text.slice(0, first), "utf8")
+  return at === -1 ? undefined : Buffer.byteLength(text.slice(0, at), "utf8")
 }
 
 /** The in-line marker of a part of a line left out: its characters, stored under their own key. */

@@ -31,6 +31,7 @@ import { type FileSection, type Hunk, parseDiff } from "./diff/parse.ts"
 import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { stage } from "./stage.ts"
+import { mentionsAny, queryOf } from "../core/query.ts"
 
 export interface DiffOptions {
   /** Files whose path or changed lines contain a word of it are shown whole. */
@@ -188,10 +189,8 @@ export const diffBytes = (
     let hidden = 0
     let chars = 0
     const history = texts.some((t) => COMMIT.test(t))
-    const words = (options.query ?? "").toLowerCase().split(/\s+/).filter(Boolean)
-    const asked = (file: FileSection) =>
-      words.length > 0 &&
-      [file.path, ...file.hunks.flatMap((h) => h.body.map((i) => texts[i]!))].some((t) => words.some((w) => t.toLowerCase().includes(w)))
+    const query = queryOf(options.query)
+    const asked = (file: FileSection) => [file.path, ...file.hunks.flatMap((h) => h.body.map((i) => texts[i]!))].some((t) => mentionsAny(query, t))
     const markerText = (from: number, to: number, detail: string) =>
       `${render({ key, count: to - from, unit: "lines", detail, selector: { lines: `${from + 1}-${to}` } })}\n`
     /** True when lines `from`–`to` cost more than their marker and `extra` (headers a cut repeats). */

@@ -16,13 +16,14 @@ import { Config } from "../core/config.ts"
 import { type Compressed, type Emitted, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { fewerTokens, LineSplitter, LONG_LINE_BYTES, offsetOf, shortenLine, type Split, worthMarking } from "../core/lines.ts"
+import { fewerTokens, LineSplitter, LONG_LINE_BYTES, placeOf, shortenLine, type Split, worthMarking } from "../core/lines.ts"
 import { render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
 import { failOpen } from "./fail-open.ts"
 import { LogCompressor, type LogPiece } from "./logs/log-compressor.ts"
 import { stage } from "./stage.ts"
+import { queryOf } from "../core/query.ts"
 
 export interface LogsOptions {
   readonly query?: string | undefined
@@ -67,13 +68,13 @@ export const logs = (options: LogsOptions = {}) =>
       let bytesOut = 0
       let droppedLines = 0
       let droppedChars = 0
-      const queryWords = (options.query ?? "").toLowerCase().split(/\s+/).filter(Boolean)
+      const query = queryOf(options.query)
 
       /** A line as shown: whole, or its head and tail around a marker once its middle is stored. */
       const shown = (line: Uint8Array) =>
         Effect.gen(function*() {
           if (line.length <= LONG_LINE_BYTES) return line
-          const short = shortenLine(line, queryWords.length > 0 ? offsetOf(line, queryWords) : undefined)
+          const short = shortenLine(line, placeOf(line, query))
           if (!short) return line
           for (const part of short.hidden) yield* store.put(part, ttlMs)
           droppedChars += short.chars

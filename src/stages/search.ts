@@ -17,7 +17,7 @@ import { Config } from "../core/config.ts"
 import { type Compressed, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { fewerTokens, LONG_LINE_BYTES, offsetOf, shortenLine, splitLines, worthMarking } from "../core/lines.ts"
+import { fewerTokens, LONG_LINE_BYTES, placeOf, shortenLine, splitLines, worthMarking } from "../core/lines.ts"
 import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { template } from "../core/template.ts"
@@ -26,6 +26,7 @@ import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { type Entry, parseEntries } from "./search/parse.ts"
 import { stage } from "./stage.ts"
+import { queryOf } from "../core/query.ts"
 
 export interface SearchOptions {
   readonly query?: string | undefined
@@ -122,7 +123,7 @@ export const searchBytes = (
     const key = keyOf(input)
     const ttlMs = options.ttlMs ?? settings.ttlMs
     const store = yield* Store
-    const words = (options.query ?? "").toLowerCase().split(/\s+/).filter(Boolean)
+    const query = queryOf(options.query)
     const out: Array<Uint8Array> = []
     let hidden = 0
     let chars = 0
@@ -130,7 +131,7 @@ export const searchBytes = (
     const shown = (line: Uint8Array) =>
       Effect.gen(function*() {
         if (line.length <= LONG_LINE_BYTES) return line
-        const short = shortenLine(line, words.length > 0 ? offsetOf(line, words) : undefined)
+        const short = shortenLine(line, placeOf(line, query))
         if (!short) return line
         for (const part of short.hidden) yield* store.put(part, ttlMs)
         chars += short.chars

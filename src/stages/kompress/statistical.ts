@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import type { Line } from "./words.ts"
+import { queryOf } from "../../core/query.ts"
 
 // Words whose loss does not change what a sentence says: articles, auxiliaries, pronouns,
 // plain prepositions, fillers. Words that carry logic stay: negations, quantifiers (all, some,
@@ -67,8 +68,7 @@ export const factsOf = (text: string): Array<string> =>
 export const isProtected = (word: string, queryWords: ReadonlySet<string>): boolean =>
   IS_FACT.test(word) || NEGATION.test(word) || NUMBER_WORDS.has(word.toLowerCase()) || queryWords.has(word.toLowerCase())
 
-export const queryWordsOf = (query: string | undefined): ReadonlySet<string> =>
-  new Set((query ?? "").toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean))
+export const queryWordsOf = (query: string | undefined): ReadonlySet<string> => new Set(queryOf(query).words)
 
 /**
  * What a word is, whatever its place: protected (true), droppable (false), a content word

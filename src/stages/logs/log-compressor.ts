@@ -19,6 +19,7 @@ import { lineText } from "../../core/lines.ts"
 import { template } from "../../core/template.ts"
 import { Clusters } from "./clusters.ts"
 import { durations, Latencies, valueAlert } from "./values.ts"
+import { mentionsAll, type Query, queryOf } from "../../core/query.ts"
 
 export type LogPiece =
   /** A line shown; `cut` when it was already cut to its head and tail as it streamed in. */
@@ -87,12 +88,10 @@ export class LogCompressor {
   private contextAfter = 0
   private inTrace = false
   private pieces: Array<LogPiece> = []
-  private readonly queryWords: ReadonlyArray<string>
-  private readonly queryPhrase: string
+  private readonly query: Query
 
   constructor(options: LogCompressorOptions = {}) {
-    this.queryPhrase = (options.query ?? "").trim().toLowerCase()
-    this.queryWords = this.queryPhrase.split(/\s+/).filter(Boolean)
+    this.query = queryOf(options.query)
   }
 
   /** Decides a line; `cut` says it was too long to hold and was cut as it streamed in: it is shown. */
@@ -175,9 +174,7 @@ export class LogCompressor {
   }
 
   private matchesQuery(text: string): boolean {
-    if (this.queryWords.length === 0) return false
-    const lower = text.toLowerCase()
-    return lower.includes(this.queryPhrase) || this.queryWords.every((w) => lower.includes(w))
+    return mentionsAll(this.query, text)
   }
 
   private remember(set: Set<string>, value: string) {
