@@ -23,7 +23,8 @@ import { Config } from "../core/config.ts"
 import { type Compressed, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { fewerTokens, lineText, shortenLine, splitLines, worthMarking } from "../core/lines.ts"
+import { fewerTokens, lineText, splitLines, worthMarking } from "../core/lines.ts"
+import { showLine } from "./long-line.ts"
 import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
@@ -202,12 +203,9 @@ export const diffBytes = (
     }
     /** A line outside any file (a commit message, a note), shortened when it is too long to read. */
     const plain = (i: number) =>
-      Effect.gen(function*() {
-        const short = shortenLine(lines[i]!)
-        if (!short) return void out.push(lines[i]!)
-        for (const part of short.hidden) yield* store.put(part, ttlMs)
-        chars += short.chars
-        out.push(short.line)
+      Effect.map(showLine(lines[i]!, undefined, ttlMs), (s) => {
+        chars += s.chars
+        out.push(s.line)
       })
     for (const block of parseDiff(lines)) {
       if (block.kind === "other") {

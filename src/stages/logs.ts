@@ -16,7 +16,8 @@ import { Config } from "../core/config.ts"
 import { type Compressed, type Emitted, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { fewerTokens, LineSplitter, LONG_LINE_BYTES, placeOf, shortenLine, type Split, worthMarking } from "../core/lines.ts"
+import { fewerTokens, LineSplitter, type Split, worthMarking } from "../core/lines.ts"
+import { showLine } from "./long-line.ts"
 import { render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { belowMinTokens } from "../core/tokenizer.ts"
@@ -72,13 +73,9 @@ export const logs = (options: LogsOptions = {}) =>
 
       /** A line as shown: whole, or its head and tail around a marker once its middle is stored. */
       const shown = (line: Uint8Array) =>
-        Effect.gen(function*() {
-          if (line.length <= LONG_LINE_BYTES) return line
-          const short = shortenLine(line, placeOf(line, query))
-          if (!short) return line
-          for (const part of short.hidden) yield* store.put(part, ttlMs)
-          droppedChars += short.chars
-          return short.line
+        Effect.map(showLine(line, query, ttlMs), (s) => {
+          droppedChars += s.chars
+          return s.line
         })
 
       /** Turns decided pieces into bytes, storing each run before its marker goes out. */

@@ -17,7 +17,8 @@ import { Config } from "../core/config.ts"
 import { type Compressed, unchanged } from "../core/content.ts"
 import type { KeyCollision, StoreUnavailable } from "../core/errors.ts"
 import { keyOf } from "../core/hash.ts"
-import { fewerTokens, LONG_LINE_BYTES, placeOf, shortenLine, splitLines, worthMarking } from "../core/lines.ts"
+import { fewerTokens, splitLines, worthMarking } from "../core/lines.ts"
+import { showLine } from "./long-line.ts"
 import { formatCount, render } from "../core/marker.ts"
 import { Store } from "../core/store.ts"
 import { template } from "../core/template.ts"
@@ -129,13 +130,9 @@ export const searchBytes = (
     let chars = 0
     /** A line as shown: whole, or its head and tail (and the query's place) around markers once the rest is stored. */
     const shown = (line: Uint8Array) =>
-      Effect.gen(function*() {
-        if (line.length <= LONG_LINE_BYTES) return line
-        const short = shortenLine(line, placeOf(line, query))
-        if (!short) return line
-        for (const part of short.hidden) yield* store.put(part, ttlMs)
-        chars += short.chars
-        return short.line
+      Effect.map(showLine(line, query, ttlMs), (s) => {
+        chars += s.chars
+        return s.line
       })
     for (let i = 0; i < lines.length;) {
       if (show[i]) {

@@ -137,7 +137,7 @@ const lastTokenRow = (node: Node): number => {
 
 
 /** Whether rows from..to are worth a marker: enough lines, and more text than the marker. */
-const worthEliding = (lines: ReadonlyArray<string>, from: number, to: number): boolean => {
+export const worthEliding = (lines: ReadonlyArray<string>, from: number, to: number): boolean => {
   if (to - from + 1 < MIN_HIDDEN_LINES) return false
   let chars = 0
   for (let r = from; r <= to && chars <= MARKER_CHARS * 1.2; r++) chars += lines[r]!.trim().length
@@ -229,7 +229,11 @@ export const elisions = (
     if (doc) docstringElision(doc, lines, found)
   }
 
-  // Outer elisions win over the ones inside them.
+  return outermost(found)
+}
+
+/** Elisions in order of rows, without overlaps: an outer elision wins over the ones inside it. */
+export const outermost = (found: Array<Elision>): Array<Elision> => {
   found.sort((a, b) => a.from - b.from || b.to - a.to)
   const kept: Array<Elision> = []
   for (const e of found) {

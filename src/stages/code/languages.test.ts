@@ -37,9 +37,9 @@ const FILES: ReadonlyArray<readonly [path: string, language: LanguageName, floor
   ["bash/pyenv-init", "bash", 0.6], // 68.2%
   ["lua/List.lua", "lua", 0.24], // 26.0%: one-to-four-line methods under doc comments
   ["lua/stringx.lua", "lua", 0.4], // 44.6%
-  ["erlang/queue.erl", "erlang", 0.09], // 10.7%: the outline; clauses of one or two lines
-  ["ocaml/buffer.ml", "ocaml", 0.55], // 58.0%: the outline
-  ["perl/ParseWords.pm", "perl", 0.4] // 45.6%: the outline
+  ["erlang/queue.erl", "erlang", 0.1], // 12.6%: the outline; clauses of one or two lines
+  ["ocaml/buffer.ml", "ocaml", 0.55], // 58.9%: the outline
+  ["perl/ParseWords.pm", "perl", 0.4] // 47.1%: the outline
 ]
 
 describe("code in the languages added", () => {

@@ -12,11 +12,7 @@
  *
  * @since 0.2.0
  */
-import type { Elision } from "./elide.ts"
-
-/** Rows worth a marker: at least this many, holding at least this much text (as elide.ts). */
-const MIN_HIDDEN_LINES = 3
-const MIN_HIDDEN_CHARS = 165
+import { type Elision, outermost, worthEliding } from "./elide.ts"
 
 /** Headers of control flow: a block under one is part of a body, not a definition. */
 const CONTROL =
@@ -101,13 +97,6 @@ const blocksIn = (rows: ReadonlyArray<Row>, lines: ReadonlyArray<string>, from: 
   return blocks
 }
 
-const worthEliding = (lines: ReadonlyArray<string>, from: number, to: number): boolean => {
-  if (to - from + 1 < MIN_HIDDEN_LINES) return false
-  let chars = 0
-  for (let r = from; r <= to && chars <= MIN_HIDDEN_CHARS; r++) chars += lines[r]!.trim().length
-  return chars > MIN_HIDDEN_CHARS
-}
-
 const nameOf = (header: string): string => {
   const named = NAMED.exec(header)
   if (named) return named[1]!
@@ -151,13 +140,5 @@ export const outlineElisions = (
     }
   }
 
-  // Outer elisions win over the ones inside them.
-  found.sort((a, b) => a.from - b.from || b.to - a.to)
-  const kept: Array<Elision> = []
-  for (const e of found) {
-    const last = kept.at(-1)
-    if (last && e.from <= last.to) continue
-    kept.push(e)
-  }
-  return kept
+  return outermost(found)
 }
