@@ -1,7 +1,10 @@
-/** Source code: one real file per language, and files from node_modules. */
+/**
+ * Source code: one real file per language of the corpus, the real files of the languages added
+ * since (fixtures/code-langs, the outline's among them), and files from node_modules.
+ */
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import type { GrammarName } from "../../stages/code/languages.ts"
+import { grammarOf, type GrammarName, type LanguageName, languageOfPath } from "../../stages/code/languages.ts"
 import { signatures, syntaxErrors } from "../../stages/code/inspect.ts"
 import { codeBytes } from "../../stages/code.ts"
 import { decode, ms, percent, runCompressor, tokens, truncateLines } from "../measure.ts"
@@ -18,7 +21,7 @@ export const codeSuite: Suite = {
   type: "code",
   retention: "signatures kept; syntax errors (output / input)",
   run: async ({ corpus, root }) => {
-    const inputs: Array<[string, string, GrammarName]> = []
+    const inputs: Array<[string, string, LanguageName]> = []
     const dir = join(corpus, "code")
     if (existsSync(dir)) {
       for (const lang of readdirSync(dir).sort()) {
@@ -27,6 +30,14 @@ export const codeSuite: Suite = {
             inputs.push([`${lang}/${project}/${file}`, join(dir, lang, project, file), LANGUAGE_OF[lang]!])
           }
         }
+      }
+    }
+    const added = join(root, "fixtures", "code-langs")
+    if (existsSync(added)) {
+      for (const path of readdirSync(added, { recursive: true, encoding: "utf8" }).sort()) {
+        if (/LICENSE|COPYRIGHT|README/.test(path) || !path.includes("/")) continue
+        // pyenv-init has no extension: its shebang says bash.
+        inputs.push([`code-langs/${path}`, join(added, path), languageOfPath(path) ?? "bash"])
       }
     }
     for (const [path, language] of FROM_NODE_MODULES) {
@@ -40,8 +51,9 @@ export const codeSuite: Suite = {
       const run = await runCompressor((b) => codeBytes(b, { language }), input)
       const before = tokens(text)
       const after = tokens(run.output)
-      const all = await signatures(language, text)
-      // "n/a" where the grammar gives up on the file and cannot say which functions are top-level.
+      const grammar = grammarOf(language)
+      const all = grammar ? await signatures(grammar, text) : undefined
+      // "n/a" where there is no grammar (the outline), or it gives up on the file and cannot say which functions are top-level.
       const kept = (out: string) => all ? `${all.filter((s) => out.includes(s)).length}/${all.length}` : "n/a"
       rows.push({
         input: name,
@@ -50,7 +62,7 @@ export const codeSuite: Suite = {
         "tokens after": after,
         reduction: percent(after, before),
         "signatures kept": kept(run.output),
-        "syntax errors": `${await syntaxErrors(language, run.output)}/${await syntaxErrors(language, text)}`,
+        "syntax errors": grammar ? `${await syntaxErrors(grammar, run.output)}/${await syntaxErrors(grammar, text)}` : "n/a",
         "truncation signatures kept": kept(truncateLines(text, after)),
         "p50 ms": ms(run.p50),
         "p95 ms": ms(run.p95)

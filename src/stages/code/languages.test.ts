@@ -30,7 +30,8 @@ const FILES: ReadonlyArray<readonly [path: string, language: LanguageName, floor
   ["ruby/set.rb", "ruby", 0.5], // 56.7%
   ["php/CloudStorageClient.php", "php", 0.35], // 37.8%: constant tables and 2-4 line methods
   ["php/Memcache.php", "php", 0.5], // 56.5%
-  ["kotlin/FileSystem.kt", "kotlin", 0.65], // 69.8%
+  ["kotlin/FileSystem.kt", "kotlin", 0.65], // 69.8%: declarations with no bodies, and their KDoc
+  ["kotlin/Path.kt", "kotlin", 0.55], // 57.0%
   ["swift/Response.swift", "swift", 0.38], // 40.0%
   ["scala/ORunner.scala", "scala", 0.9], // 92.5%
   ["elixir/decoder.ex", "elixir", 0.35], // 38.2%: multi-clause functions of 1-3 lines
