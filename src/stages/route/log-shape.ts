@@ -34,9 +34,9 @@ const KEY_VALUE = /(?:^|\s)[\w.@-]+=(?:"[^"]*"|[^\s"]+)/g
 /** A field between brackets or separators: `[main]`, `| INFO |`. */
 const FIELD = /\[[^\]\s][^\]]{0,60}\]|\s\|\s/
 
-/** Test runners' per-test and summary lines. */
+/** Test runners' per-test and summary lines, and their progress dots (ExUnit, RSpec, pytest: `....F..`). */
 const TEST_LINE =
-  /^\s*(?:[✓✔✗✘×√]|PASS\b|FAIL\b|ok\s|---\s*(?:PASS|FAIL)|=== RUN|test .* \.\.\. (?:ok|FAILED)|Tests? (?:run|Suites|Files)?:|\d+ (?:passing|failing)|(?:PASSED|FAILED|ERROR)\s+\S+::|Finished in [\d.]+ |\d+ (?:tests?|doctests?), \d+ failures?)/
+  /^[.FEsS*x]{8,}(?:\s+\[\s*\d+%\])?$|^\s*(?:[✓✔✗✘×√]|PASS\b|FAIL\b|ok\s|---\s*(?:PASS|FAIL)|=== RUN|test .* \.\.\. (?:ok|FAILED)|Tests? (?:run|Suites|Files)?:|\d+ (?:passing|failing)|(?:PASSED|FAILED|ERROR)\s+\S+::|Finished in [\d.]+ |\d+ (?:tests?|doctests?), \d+ failures?)/
 
 /** A directory listing (`ls -l`): its dates are not a log's, and its names are what it says. */
 const LISTING = /^[-dlcbps][rwxsStT-]{9}[.+@]?\s+\d+\s/
