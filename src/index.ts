@@ -18,7 +18,7 @@ import { type Retrieved, retrieve, type RetrieveOptions } from "./stages/ccr-get
 import { ccrPutBytes, type Stored } from "./stages/ccr-put.ts"
 import { compressBytes } from "./stages/compress.ts"
 import { crushBytes } from "./stages/crush.ts"
-import { detect } from "./stages/route.ts"
+import { detect } from "./stages/detect.ts"
 import * as Runtime from "./runtime.ts"
 
 export type { Compressed, ContentType, Retrieved, RetrieveOptions, Stored }

@@ -32,7 +32,7 @@ import { failOpen } from "./fail-open.ts"
 import { wholeInput } from "./input.ts"
 import { finishLines } from "./result.ts"
 import { type CommonOptions, stage } from "./stage.ts"
-import { detect } from "./route.ts"
+import { detect } from "./detect.ts"
 
 export interface CodeOptions extends CommonOptions {
   /** The language, when the caller knows it (`unknown`: code, in a language not named); else from `path`, else detected. */
@@ -181,6 +181,7 @@ export const codeStage = stage<{ lang: LanguageName | undefined; path: string | 
     { command: "headroom code --path lib/queue.erl < lib/queue.erl", description: "the language from the file name" }
   ],
   handles: (type) => type.startsWith("code:"),
+  keepsLines: true,
   options: {
     lang: { kind: "choice", choices: Object.keys(LANGUAGES), description: "the language, instead of detecting it" },
     path: { kind: "text", description: "the file's path: its extension names the language (lib/x.ex is Elixir)" }

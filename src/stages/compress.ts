@@ -27,9 +27,6 @@ export interface CompressOptions extends CommonOptions {
   readonly path?: string | undefined
 }
 
-/** Stages whose every output line is an input line or a line marker: they may work inside an envelope. */
-const KEEPS_LINES = new Set(["code", "logs", "search"])
-
 /** What a stage chosen by detection says when the input is not what it reads: not the caller's error, a pass-through. */
 const INPUT_ERRORS: Partial<Record<UserError["_tag"], PassReason>> = {
   InvalidJson: "not-json",
@@ -82,7 +79,7 @@ export const compressBytes = (
 ): Effect.Effect<Compressed, UserError, Store | Config> => {
   if (options.type !== undefined) return dispatch(input, options.type, options, true)
   const { type, envelope } = routeBytes(input, { path: options.path })
-  return envelope === "numbered" && KEEPS_LINES.has(stageFor(type)?.name ?? "")
+  return envelope === "numbered" && stageFor(type)?.keepsLines === true
     ? inEnvelope(input, type, options)
     : dispatch(input, type, options, false)
 }

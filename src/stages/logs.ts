@@ -199,6 +199,7 @@ export const logsStage = stage({
     { command: "headroom logs --query 'req-7f3a' < app.log", description: "and every line about one request" }
   ],
   handles: (type) => type === "log",
+  keepsLines: true,
   options: {},
   run: (input, options) => logsBytes(input, options),
   stream: (options) => logs(options)

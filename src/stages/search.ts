@@ -181,6 +181,7 @@ export const searchStage = stage({
     { command: "rg -n fetchUser | headroom search --query 'retry'", description: "rank files and lines by a question" }
   ],
   handles: (type) => type === "search",
+  keepsLines: true,
   options: {},
   run: (input, options) => searchBytes(input, options)
 })

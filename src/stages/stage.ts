@@ -38,6 +38,12 @@ export interface Stage<Options extends Record<string, string | undefined> = {}> 
   readonly examples: ReadonlyArray<{ readonly command: string; readonly description: string }>
   /** Whether `compress` hands content of this type to this stage. */
   readonly handles: (type: ContentType) => boolean
+  /**
+   * True when every line of its output is a line of its input or a line marker (code and the
+   * line stages): such a stage may compress the file inside an envelope (numbered lines), which
+   * is then put back on each kept line.
+   */
+  readonly keepsLines?: boolean
   /** Options beyond the common ones, by flag name. */
   readonly options: { readonly [K in keyof Options]-?: OptionSpec }
   readonly run: (
