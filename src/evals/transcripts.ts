@@ -18,7 +18,7 @@ export interface ToolResult {
   readonly text: string
 }
 
-const filesUnder = (dir: string, suffix: string): Array<string> => {
+export const filesUnder = (dir: string, suffix: string): Array<string> => {
   if (!existsSync(dir)) return []
   return readdirSync(dir).sort().flatMap((name) => {
     const path = join(dir, name)
@@ -26,7 +26,7 @@ const filesUnder = (dir: string, suffix: string): Array<string> => {
   })
 }
 
-const jsonLines = (path: string): Array<any> =>
+export const jsonLines = (path: string): Array<any> =>
   readFileSync(path, "utf8").split("\n").flatMap((line) => {
     try {
       return line.trim() === "" ? [] : [JSON.parse(line)]

@@ -25,6 +25,12 @@ import { type CommonOptions, stage } from "./stage.ts"
 export interface CompressOptions extends CommonOptions {
   /** The file the content came from, when known: its extension names a language. */
   readonly path?: string | undefined
+  /**
+   * What the caller believes the content is (from the tool call that made it): used instead of
+   * detection, numbered lines still looked through, and a stage that finds otherwise passes the
+   * input through — unlike `type`, whose stage's errors the caller hears.
+   */
+  readonly hint?: ContentType | undefined
 }
 
 /** What a stage chosen by detection says when the input is not what it reads: not the caller's error, a pass-through. */
@@ -78,7 +84,9 @@ export const compressBytes = (
   options: CompressOptions = {}
 ): Effect.Effect<Compressed, UserError, Store | Config> => {
   if (options.type !== undefined) return dispatch(input, options.type, options, true)
-  const { type, envelope } = routeBytes(input, { path: options.path })
+  const routed = routeBytes(input, { path: options.path })
+  const type = options.hint ?? routed.type
+  const envelope = routed.envelope
   return envelope === "numbered" && stageFor(type)?.keepsLines === true
     ? inEnvelope(input, type, options)
     : dispatch(input, type, options, false)

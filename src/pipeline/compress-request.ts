@@ -1,0 +1,373 @@
+/**
+ * compress(request): a whole agent request made smaller, block by block, in order. Only tool
+ * results change. What each is comes from the call that made it (tool rules); its envelope comes
+ * off and goes back on exactly; a run of lines the model has already seen becomes a marker naming
+ * where; the rest goes to the stage for its type, with the conversation's focus as the query; a
+ * file the agent reads and is small stays whole. Markers are written so the agent can fetch what
+ * they hide with its own tools.
+ *
+ * Cache-safe by construction: a block's compressed form is a pure function of the conversation up
+ * to and including it (its focus and what counts as seen come only from before it), so the
+ * compressed request of turn n is a byte prefix of turn n+1's. What was worked out for a request
+ * is kept (the state after its last block, each block's outcome, keyed by a hash chained over the
+ * blocks), so the next request — the same blocks and a few more — costs only its new blocks.
+ * Fail open per block: a block that cannot be compressed is sent as it came; the request itself
+ * never fails.
+ *
+ * @since 0.2.0
+ */
+import { Effect } from "effect"
+import { createHash } from "node:crypto"
+import { Config } from "../core/config.ts"
+import { type ContentType, decodeUtf8, type PassReason } from "../core/content.ts"
+import { keyOf } from "../core/hash.ts"
+import { textLines } from "../core/lines.ts"
+import { type Marker, render, rewriteMarkers } from "../core/marker.ts"
+import type { StoreError } from "../core/errors.ts"
+import { Store } from "../core/store.ts"
+import { estimateTokens } from "../core/tokenizer.ts"
+import type { Block, Conversation, Provider, Replacement } from "../providers/conversation.ts"
+import { valueAt, writeAt } from "../providers/conversation.ts"
+import { providerOf, readConversation } from "../providers/providers.ts"
+import { compressBytes } from "../stages/compress.ts"
+import { openNumbered } from "../stages/envelope.ts"
+import { Focus } from "./focus.ts"
+import { Memo } from "./memo.ts"
+import { argsOf, BACKGROUND, commandOf, commandOutput, DEFAULT_RULES, offsetOf, pathOf, type ReadTool, ruleFor, taskOf, type ToolRule } from "./rules.ts"
+import { Seen } from "./seen.ts"
+import { unwrap } from "./wrappers.ts"
+
+export interface RequestOptions {
+  /** The wire format; detected from the body when not given. */
+  readonly provider?: Provider | undefined
+  /** More focus: what the caller knows the conversation is about. */
+  readonly query?: string | undefined
+  /** Tool rules tried before the defaults (the config file's `"tools"`). */
+  readonly rules?: ReadonlyArray<ToolRule> | undefined
+  /** What was worked out for earlier requests (one per proxy, or per session); a fresh one by default. */
+  readonly memo?: Memo | undefined
+}
+
+export interface StageStats {
+  blocks: number
+  tokensBefore: number
+  tokensAfter: number
+}
+
+export interface RequestStats {
+  readonly provider: Provider | undefined
+  /** Estimated tokens of every block the pipeline read (texts, calls, results), before and after. */
+  tokensBefore: number
+  tokensAfter: number
+  /** Tool results read, and how many were changed. */
+  results: number
+  compressed: number
+  /** Per stage (and `repeat` for runs seen before): results changed, tokens before and after. */
+  readonly stages: Record<string, StageStats>
+  /** Why results were left as they were, counted. */
+  readonly passthrough: Partial<Record<PassReason | "list", number>>
+  /** The CCR keys the changed results' markers point at. */
+  readonly keys: Array<string>
+}
+
+/** A tool result's fate: its new text, or why it stays. */
+export type Outcome =
+  | { readonly text: string; readonly stage: string; readonly keys: ReadonlyArray<string> }
+  | { readonly passthrough: PassReason | "list" }
+
+/** Tool results smaller than this many tokens (estimated) stay as they are: not worth a marker. */
+const SMALL_RESULT = 200
+/** A file read under this many tokens is kept whole: the agent will likely edit from it. */
+const READ_BUDGET = 800
+/** A command's output shorter than this may describe the work (an issue, a test failure): its names join the focus. */
+const NOTE_CHARS = 12_000
+/** A result is sent as its runs seen before when they cover this share of its lines. */
+const SEEN_SHARE = 0.3
+
+interface Call {
+  readonly name: string
+  readonly args: unknown
+  readonly rule: ToolRule | undefined
+}
+
+const SHELL_TOOLS = new Set(["Bash", "exec_command", "shell", "local_shell", "run_shell_command", "bash", "powershell", "unified_exec"])
+
+const encoder = new TextEncoder()
+
+/** The names of the tools a request declares, in any of the four formats. */
+const declaredTools = (body: Record<string, any>): Array<string> =>
+  (Array.isArray(body.tools) ? body.tools : []).flatMap((t: any) =>
+    Array.isArray(t?.functionDeclarations) ? t.functionDeclarations.map((f: any) => String(f?.name ?? "")) : [String(t?.name ?? t?.function?.name ?? "")]
+  )
+
+/** The first line number of each row of a text in numbered lines, or undefined. */
+const numbersOf = (text: string): Array<number | undefined> =>
+  textLines(text).map((line) => {
+    const m = /^ *(\d+)(?:\t|→)/.exec(line)
+    return m ? Number(m[1]) : undefined
+  })
+
+/**
+ * Markers written for the agent: as a shell command when it has a shell, and in a file read with
+ * how its own read tool (or `sed -n`) returns the hidden lines of the file.
+ */
+const forAgent = (text: string, original: string, shell: boolean, readBack: ReadTool | undefined, file: string | undefined, offset: number | undefined): string => {
+  const numbers = numbersOf(original)
+  return rewriteMarkers(text, (marker): Marker => {
+    const range = marker.selector?.lines?.split("-").map(Number)
+    let detail = marker.detail
+    if (range && marker.unit === "lines" && file !== undefined) {
+      const [a, b] = range as [number, number]
+      const first = numbers[a - 1] ?? a + (offset ?? 1) - 1
+      const last = numbers[b - 1] ?? b + (offset ?? 1) - 1
+      const how = readBack
+        ? `${readBack.tool} offset=${readBack.tool === "read_file" ? first - 1 : first} limit=${last - first + 1}`
+        : shell
+        ? `sed -n '${first},${last}p' ${file}`
+        : undefined
+      if (how) detail = detail ? `${detail}, ${how}` : how
+    }
+    return { ...marker, detail, form: shell ? "shell" : "tool" }
+  })
+}
+
+/** What a block counts for in the stats, and its fate when it is a tool result. */
+interface Record_ {
+  readonly before: number
+  readonly after: number
+  readonly outcome?: Outcome
+}
+
+/** The pipeline's knowledge after some blocks: it goes on from there for a request that extends them. */
+class State {
+  readonly focus = new Focus()
+  readonly seen = new Seen()
+  readonly calls = new Map<string, Call>()
+  /** Background commands by their id, for the calls that fetch their output later. */
+  readonly background = new Map<string, string>()
+  readonly records: Array<Record_> = []
+  hasShell = false
+  lastAssistantMessage: unknown = undefined
+  lastCall: Call | undefined = undefined
+}
+
+/** Chained hashes: each block's is the hash of the one before and the block itself. */
+const chainOf = (body: Record<string, any>, blocks: ReadonlyArray<Block>, salt: string): Array<string> => {
+  let previous = salt
+  return blocks.map((block) => {
+    const h = createHash("sha1").update(previous).update(block.kind)
+    if (block.kind === "tool-call") h.update(block.name).update(JSON.stringify(block.args) ?? "")
+    else if (block.kind === "other") h.update(JSON.stringify(valueAt(body, block.path)) ?? "")
+    else h.update(block.text)
+    previous = h.digest("base64")
+    return previous
+  })
+}
+
+export const compressConversation = (
+  body: Record<string, any>,
+  conversation: Conversation,
+  options: RequestOptions = {}
+): Effect.Effect<{ readonly body: Record<string, any>; readonly stats: RequestStats }, never, Store | Config> =>
+  Effect.gen(function*() {
+    const settings = yield* Config
+    const store = yield* Store
+    const rules = [...(options.rules ?? []), ...DEFAULT_RULES]
+    const memo = options.memo ?? new Memo()
+    const blocks = conversation.blocks
+    // Markers take the shell form when the agent has a shell: from the tools it declares (the same
+    // on every turn), else from a shell call before the block (so earlier blocks never change).
+    const declaresShell = declaredTools(body).some((name) => SHELL_TOOLS.has(name))
+    const salt = JSON.stringify([conversation.provider, declaresShell, options.query ?? "", options.rules ?? []])
+    const chain = chainOf(body, blocks, salt)
+    // Go on from the state of the longest earlier request this one extends.
+    let start = blocks.length
+    while (start > 0 && !memo.hasState(chain[start - 1]!)) start--
+    const state = start > 0 ? memo.takeState<State>(chain[start - 1]!)! : new State()
+    if (start === 0) state.hasShell = declaresShell
+
+    const describe = (call: Call | undefined, what: string) => {
+      const path = call && pathOf(call.rule, call.args)
+      return call ? `the ${call.name}${what}${path ? ` of ${path.split("/").pop()}` : ""}` : "a tool result"
+    }
+
+    /** A text whose original is stored under its key, in place of a result. */
+    const stored = (original: string, text: string, stage: string) =>
+      Effect.gen(function*() {
+        const { key } = yield* store.put(encoder.encode(original), settings.ttlMs)
+        return { text, stage, keys: [key] } as Outcome
+      })
+
+    /** A result whose lines the model has mostly seen before: each run seen is a marker naming where. */
+    const seenBefore = (text: string, call: Call | undefined): Effect.Effect<Outcome | undefined, StoreError> => {
+      const runs = state.seen.runs(text)
+      const lines = textLines(text)
+      const covered = runs.reduce((n, r) => n + r.to - r.from + 1, 0)
+      if (covered < SEEN_SHARE * lines.length) return Effect.succeed(undefined)
+      const key = keyOf(text)
+      const out: Array<string> = []
+      let row = 0
+      for (const run of runs) {
+        out.push(...lines.slice(row, run.from))
+        out.push(`${render({ count: run.to - run.from + 1, unit: "lines", key, detail: run.detail, selector: { lines: `${run.from + 1}-${run.to + 1}` } })}\n`)
+        row = run.to + 1
+      }
+      out.push(...lines.slice(row))
+      const rule = call?.rule
+      const file = rule?.kind === "read" ? pathOf(rule, call?.args) : undefined
+      const written = forAgent(out.join(""), text, state.hasShell, rule?.readBack, file, offsetOf(rule, call?.args))
+      return stored(text, written, "repeat")
+    }
+
+    /** Compresses one tool result; any failure leaves it as it came. */
+    const compressResult = (block: Extract<Block, { kind: "tool-result" }>, call: Call | undefined): Effect.Effect<Outcome, never, Store | Config> =>
+      Effect.gen(function*() {
+        const text = block.text
+        if (estimateTokens(text) < Math.max(SMALL_RESULT, settings.minTokens)) return { passthrough: "below-threshold" as const }
+        const rule = call?.rule
+        const seen = yield* seenBefore(text, call)
+        if (seen !== undefined) return seen
+        if (rule?.kind === "list" || rule?.kind === "write" || rule?.kind === "edit") return { passthrough: "list" as const }
+        const { head, body, tail } = unwrap(text)
+        let hint: ContentType | undefined
+        let file = rule?.kind === "read" ? pathOf(rule, call?.args) : undefined
+        if (rule?.kind === "shell") {
+          const task = taskOf(rule, call?.args)
+          const output = commandOutput((task !== undefined ? state.background.get(task) : undefined) ?? commandOf(rule, call?.args) ?? "")
+          if (output.list) return { passthrough: "list" as const }
+          hint = output.type
+          file = output.file ?? file
+        }
+        if (rule?.kind === "search") hint = "search"
+        if (rule?.kind === "read") {
+          // A file the agent reads and is small stays whole: it will likely edit from it.
+          const numbered = openNumbered(body)
+          if (estimateTokens(numbered ? numbered.inner : body) < READ_BUDGET) return { passthrough: "below-threshold" as const }
+        }
+        const query = [...state.focus.names(call?.args), ...(options.query ? [options.query] : [])].join(" ")
+        const c = yield* compressBytes(encoder.encode(body), { hint, path: file, query }).pipe(Effect.orElseSucceed(() => undefined))
+        if (c === undefined || c.passthrough !== undefined) return { passthrough: c?.passthrough ?? "internal-error" }
+        const out = typeof c.output === "string" ? c.output : decodeUtf8(c.output) ?? body
+        const written = forAgent(out, body, state.hasShell, rule?.kind === "read" ? rule.readBack : undefined, file, offsetOf(rule, call?.args))
+        return { text: head + written + tail, stage: c.stage, keys: c.key ? [c.key] : [] }
+      }).pipe(Effect.catchCause(() => Effect.succeed({ passthrough: "internal-error" as const })))
+
+    /** Reads a block into the state: focus, calls, what was seen; a tool result is compressed first. */
+    const step = (block: Block, index: number): Effect.Effect<Record_, never, Store | Config> =>
+      Effect.gen(function*() {
+        const message = block.path[1]
+        if (block.kind === "tool-result") {
+          // Gemini may give no ids: its results follow their calls in order, by name.
+          const call = (block.callId !== undefined ? state.calls.get(block.callId) : undefined) ??
+            (block.name !== undefined && state.lastCall?.name === block.name ? state.lastCall : undefined)
+          const started = BACKGROUND.exec(block.text.slice(0, 2000))
+          const command = call && commandOf(call.rule, call.args)
+          if (started && command) state.background.set(started[1] ?? started[2]!, command)
+          const before = estimateTokens(block.text)
+          const key = chain[index]!
+          let outcome = memo.get(key) as Outcome | undefined
+          if (outcome === undefined) {
+            outcome = yield* compressResult(block, call)
+            if ("text" in outcome && estimateTokens(outcome.text) >= before) outcome = { passthrough: "not-smaller" }
+            memo.set(key, outcome as never)
+          }
+          const sent = "text" in outcome ? outcome.text : block.text
+          state.seen.add(sent, describe(call, " result"))
+          if (describesWork(call, block.text, state)) state.focus.noted(block.text)
+          return { before, after: "text" in outcome ? estimateTokens(outcome.text) : before, outcome }
+        }
+        if (block.kind === "other") {
+          if (block.type === "thinking") {
+            const thinking = (valueAt(body, block.path) as { thinking?: unknown } | undefined)?.thinking
+            if (typeof thinking === "string") {
+              if (message !== state.lastAssistantMessage) state.focus.turn()
+              state.lastAssistantMessage = message
+              state.focus.said(thinking)
+            }
+          }
+          return { before: 0, after: 0 }
+        }
+        if (block.kind === "text") {
+          if (block.role === "user") state.focus.asked(block.text)
+          if (block.role === "assistant") {
+            if (message !== state.lastAssistantMessage) state.focus.turn()
+            state.lastAssistantMessage = message
+            state.focus.said(block.text)
+          }
+          const n = estimateTokens(block.text)
+          return { before: n, after: n }
+        }
+        const args = argsOf(block.args)
+        const call: Call = { name: block.name, args, rule: ruleFor(block.name, rules) }
+        if (message !== state.lastAssistantMessage) state.focus.turn()
+        state.lastAssistantMessage = message
+        if (block.id !== undefined) state.calls.set(block.id, call)
+        state.lastCall = call
+        if (SHELL_TOOLS.has(block.name)) state.hasShell = true
+        // What the model writes is seen: a file's content, an edit's new text.
+        for (const text of writtenTexts(args)) state.seen.add(text, describe(call, " call"))
+        const n = estimateTokens(`${block.name} ${typeof block.args === "string" ? block.args : JSON.stringify(block.args)}`)
+        return { before: n, after: n }
+      })
+
+    for (let i = start; i < blocks.length; i++) state.records.push(yield* step(blocks[i]!, i))
+    if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state)
+
+    const stats: RequestStats = { provider: conversation.provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: {}, keys: [] }
+    const replacements: Array<Replacement> = []
+    blocks.forEach((block, i) => {
+      const record = state.records[i]!
+      stats.tokensBefore += record.before
+      stats.tokensAfter += record.after
+      const outcome = record.outcome
+      if (outcome === undefined) return
+      stats.results++
+      if ("passthrough" in outcome) {
+        stats.passthrough[outcome.passthrough] = (stats.passthrough[outcome.passthrough] ?? 0) + 1
+        return
+      }
+      replacements.push({ path: block.path, text: outcome.text })
+      stats.compressed++
+      const stage = (stats.stages[outcome.stage] ??= { blocks: 0, tokensBefore: 0, tokensAfter: 0 })
+      stage.blocks++
+      stage.tokensBefore += record.before
+      stage.tokensAfter += record.after
+      for (const key of outcome.keys) if (!stats.keys.includes(key)) stats.keys.push(key)
+    })
+    return { body: writeAt(body, replacements), stats }
+  })
+
+/**
+ * Whether a command's output describes the work (an issue, a plan): short, from a command whose
+ * output is not a known kind (search results, a log, JSON, a file), and not a list.
+ */
+const describesWork = (call: Call | undefined, text: string, state: State): boolean => {
+  if (call?.rule?.kind !== "shell" || text.length >= NOTE_CHARS) return false
+  const task = taskOf(call.rule, call.args)
+  const output = commandOutput((task !== undefined ? state.background.get(task) : undefined) ?? commandOf(call.rule, call.args) ?? "")
+  return output.type === undefined && output.file === undefined && !output.list
+}
+
+/** The texts a call writes (a file's content, an edit's new text, a patch), which the model has thereby seen. */
+const writtenTexts = (args: unknown): Array<string> => {
+  if (args === null || typeof args !== "object") return typeof args === "string" && args.includes("\n") ? [args] : []
+  const out: Array<string> = []
+  for (const [key, value] of Object.entries(args)) {
+    if (typeof value === "string" && /content|new_string|text|input|patch/i.test(key) && value.includes("\n")) out.push(value)
+    if (key === "edits" && Array.isArray(value)) for (const e of value) if (typeof e?.new_string === "string") out.push(e.new_string)
+  }
+  return out
+}
+
+/** A whole request body (system, tools, messages) made smaller; the input is not changed. */
+export const compressRequest = (
+  body: unknown,
+  options: RequestOptions = {}
+): Effect.Effect<{ readonly body: unknown; readonly stats: RequestStats }, never, Store | Config> => {
+  const provider = options.provider ?? providerOf(body)
+  if (provider === undefined || body === null || typeof body !== "object") {
+    return Effect.succeed({ body, stats: { provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: { unsure: 1 }, keys: [] } })
+  }
+  const request = body as Record<string, any>
+  return compressConversation(request, readConversation(request, provider), options)
+}
