@@ -19,9 +19,12 @@ import { ccrPutBytes, type Stored } from "./stages/ccr-put.ts"
 import { compressBytes } from "./stages/compress.ts"
 import { crushBytes } from "./stages/crush.ts"
 import { detect } from "./stages/detect.ts"
+import { compressMessages, compressRequest as compressRequestEffect, type RequestStats } from "./pipeline/compress-request.ts"
+import { Memo } from "./pipeline/memo.ts"
+import type { Provider } from "./providers/conversation.ts"
 import * as Runtime from "./runtime.ts"
 
-export type { Compressed, ContentType, Retrieved, RetrieveOptions, Stored }
+export type { Compressed, ContentType, Provider, RequestStats, Retrieved, RetrieveOptions, Stored }
 export { BinaryInput, InvalidArgument, InvalidJson, InvalidKey, StoreUnavailable, UnknownHash } from "./core/errors.ts"
 
 export interface Options {
@@ -74,3 +77,34 @@ export const retrieveOriginal = async (key: string, options: RetrieveOptions = {
 
 /** The content type of some content, from its bytes. */
 export const detectType = (input: string | Uint8Array): ContentType => detect(bytesOf(input))
+
+export interface ConversationOptions {
+  /** The wire format (`anthropic`, `openai-chat`, `openai-responses`, `gemini`); detected when not given. */
+  readonly provider?: Provider
+  /** The model the request is for: its tokenizer's scale for the stats' estimates. */
+  readonly model?: string
+  /** More focus: what the conversation is about. */
+  readonly query?: string
+}
+
+/** What this process worked out for earlier calls: a conversation's next turn costs only its new blocks. */
+const memo = new Memo()
+
+/**
+ * An agent's messages made smaller, in the format they came in: tool results compressed by what
+ * their calls say they are, repeats referenced, markers the agent can follow with its own tools.
+ * Cache-safe: the result for a conversation is a prefix of the result for its next turn.
+ *
+ * @example
+ * const { messages: smaller, stats } = await compress(messages, { model: "claude-sonnet-4-5" })
+ */
+export const compress = async <M>(messages: ReadonlyArray<M>, options: ConversationOptions = {}): Promise<{ readonly messages: Array<M>; readonly stats: RequestStats }> => {
+  const { messages: out, stats } = await run(compressMessages(messages, { provider: options.provider, query: options.query, model: options.model, memo }))
+  return { messages: out as Array<M>, stats }
+}
+
+/** A whole request body (system, tools, messages) made smaller; what a proxy calls. */
+export const compressRequest = async <B>(body: B, options: ConversationOptions = {}): Promise<{ readonly body: B; readonly stats: RequestStats }> => {
+  const { body: out, stats } = await run(compressRequestEffect(body, { provider: options.provider, query: options.query, model: options.model, memo }))
+  return { body: out as B, stats }
+}

@@ -38,6 +38,17 @@ describe("settings", () => {
     expect(() => resolveSettings({}, { HEADROOM_HOME: bad })).toThrow(/not a valid config file/)
   })
 
+  it("reads the user's tool rules, and names what is wrong with a bad one", () => {
+    const rule = { tools: ["fetch_source"], kind: "read", pathArg: "uri", readBack: { tool: "fetch_source", path: "uri", offset: "from", limit: "count" } }
+    expect(resolveSettings({}, { HEADROOM_HOME: withFile(JSON.stringify({ tools: [rule] })) }).tools).toEqual([rule])
+    const bad = (tools: unknown) => () => resolveSettings({}, { HEADROOM_HOME: withFile(JSON.stringify({ tools })) })
+    expect(bad({ tools: ["x"] })).toThrow(/config\.json: tools must be an array of rules/)
+    expect(bad([{ tools: "Read", kind: "read" }])).toThrow(/tools\[0\]\.tools must be a list of tool names/)
+    expect(bad([{ tools: ["Read"], kind: "file" }])).toThrow(/tools\[0\]\.kind must be one of read, shell, .*got "file"/)
+    expect(bad([{ tools: ["Read"], kind: "read", pathArgs: "p" }])).toThrow(/tools\[0\] has an unknown field "pathArgs"/)
+    expect(bad([{ tools: ["Read"], kind: "read", readBack: { tool: "Read" } }])).toThrow(/tools\[0\]\.readBack must name/)
+  })
+
   it("parses durations and sizes", () => {
     expect(["7d", "12h", "90m", "30s", "45", "1w"].map(parseDuration)).toEqual([604_800_000, 43_200_000, 5_400_000, 30_000, 45_000, 604_800_000])
     expect(["", "x", "0", "-3h"].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined])

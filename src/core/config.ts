@@ -8,6 +8,7 @@ import { Context, Effect, Layer } from "effect"
 import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
+import { type ToolRule, toolRulesOf } from "../pipeline/rules.ts"
 import { InvalidConfig } from "./errors.ts"
 
 export interface Settings {
@@ -23,6 +24,18 @@ export interface Settings {
   readonly minTokens: number
   /** A local token-classification model directory for kompress; the statistical scorer when unset. */
   readonly kompressModel?: string | undefined
+  /**
+   * The user's own tool rules (config file `"tools"`), tried before the built-in ones: each names
+   * tools, the kind of result they give and which arguments say what (see pipeline/rules.ts).
+   */
+  readonly tools?: ReadonlyArray<ToolRule> | undefined
+}
+
+const toolRules = (source: string, raw: unknown): ReadonlyArray<ToolRule> | undefined => {
+  if (raw === undefined) return undefined
+  const rules = toolRulesOf(raw)
+  if (typeof rules === "string") throw new InvalidConfig({ source, reason: `tools${rules.startsWith("[") ? "" : " "}${rules}` })
+  return rules
 }
 
 export const defaults = {
@@ -138,7 +151,8 @@ export const resolveSettings = (overrides: Overrides = {}, env: Env = process.en
       defaults.model,
     minTokens: pick("min-tokens", undefined, "HEADROOM_MIN_TOKENS", "minTokens", parsePositiveInt, "a whole number") ??
       defaults.minTokens,
-    kompressModel: pick("kompress-model", undefined, "HEADROOM_KOMPRESS_MODEL", "kompressModel", (s) => s.trim() || undefined, "a directory")
+    kompressModel: pick("kompress-model", undefined, "HEADROOM_KOMPRESS_MODEL", "kompressModel", (s) => s.trim() || undefined, "a directory"),
+    tools: toolRules(filePath, file.tools)
   }
 }
 

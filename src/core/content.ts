@@ -40,6 +40,7 @@ export interface Dropped {
  * - `no-compressor`: nothing compresses this type (images, binary);
  * - `too-deep`: JSON nested deeper than the stage follows;
  * - `envelope-misaligned`: a file in numbered lines whose compressed form could not be put back in them;
+ * - `file-lines`: a file an agent read (and may edit from) whose compressor would not keep its lines;
  * - `model-unavailable`: the kompress model directory cannot be loaded;
  * - `internal-error`: a bug, caught (the stage fails open).
  */
@@ -53,6 +54,7 @@ export const PASS_REASONS = [
   "no-compressor",
   "too-deep",
   "envelope-misaligned",
+  "file-lines",
   "model-unavailable",
   "internal-error"
 ] as const

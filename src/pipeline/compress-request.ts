@@ -25,12 +25,13 @@ import { textLines } from "../core/lines.ts"
 import { type Marker, render, rewriteMarkers } from "../core/marker.ts"
 import type { StoreError } from "../core/errors.ts"
 import { Store } from "../core/store.ts"
-import { estimateTokens } from "../core/tokenizer.ts"
+import { encodingFor, estimateTokens } from "../core/tokenizer.ts"
 import type { Block, Conversation, Provider, Replacement } from "../providers/conversation.ts"
 import { valueAt, writeAt } from "../providers/conversation.ts"
-import { providerOf, readConversation } from "../providers/providers.ts"
+import { MESSAGES_KEY, providerOf, providerOfMessages, readConversation } from "../providers/providers.ts"
 import { compressBytes } from "../stages/compress.ts"
 import { openNumbered } from "../stages/envelope.ts"
+import { STAGES } from "../stages/registry.ts"
 import { Focus } from "./focus.ts"
 import { Memo } from "./memo.ts"
 import { argsOf, BACKGROUND, commandOf, commandOutput, DEFAULT_RULES, offsetOf, pathOf, type ReadTool, ruleFor, taskOf, type ToolRule } from "./rules.ts"
@@ -42,6 +43,8 @@ export interface RequestOptions {
   readonly provider?: Provider | undefined
   /** More focus: what the caller knows the conversation is about. */
   readonly query?: string | undefined
+  /** The model the request is for: the stats' token estimates are scaled to its tokenizer. */
+  readonly model?: string | undefined
   /** Tool rules tried before the defaults (the config file's `"tools"`). */
   readonly rules?: ReadonlyArray<ToolRule> | undefined
   /** What was worked out for earlier requests (one per proxy, or per session); a fresh one by default. */
@@ -111,15 +114,16 @@ const numbersOf = (text: string): Array<number | undefined> =>
  * Markers written for the agent: as a shell command when it has a shell, and in a file read with
  * how its own read tool (or `sed -n`) returns the hidden lines of the file.
  */
-const forAgent = (text: string, original: string, shell: boolean, readBack: ReadTool | undefined, file: string | undefined, offset: number | undefined): string => {
+const forAgent = (text: string, original: string, shell: boolean, readBack: ReadTool | undefined, file: string | undefined, from: number | undefined): string => {
   const numbers = numbersOf(original)
   return rewriteMarkers(text, (marker): Marker => {
     const range = marker.selector?.lines?.split("-").map(Number)
     let detail = marker.detail
-    if (range && marker.unit === "lines" && file !== undefined) {
-      const [a, b] = range as [number, number]
-      const first = numbers[a - 1] ?? a + (offset ?? 1) - 1
-      const last = numbers[b - 1] ?? b + (offset ?? 1) - 1
+    const [a, b] = (range ?? [0, 0]) as [number, number]
+    // The file's numbers of the hidden rows: printed on them, or counted from where the output starts.
+    const first = numbers[a - 1] ?? (from !== undefined ? a + from - 1 : undefined)
+    const last = numbers[b - 1] ?? (from !== undefined ? b + from - 1 : undefined)
+    if (range && marker.unit === "lines" && file !== undefined && first !== undefined && last !== undefined) {
       const how = readBack
         ? `${readBack.tool} offset=${readBack.tool === "read_file" ? first - 1 : first} limit=${last - first + 1}`
         : shell
@@ -129,6 +133,12 @@ const forAgent = (text: string, original: string, shell: boolean, readBack: Read
     }
     return { ...marker, detail, form: shell ? "shell" : "tool" }
   })
+}
+
+/** The file line a read starts at: its offset (Gemini's `read_file` counts from 0), else 1. */
+const firstLineOf = (rule: ToolRule, args: unknown): number => {
+  const offset = offsetOf(rule, args)
+  return offset === undefined ? 1 : rule.readBack?.tool === "read_file" ? offset + 1 : offset
 }
 
 /** What a block counts for in the stats, and its fate when it is a tool result. */
@@ -172,13 +182,13 @@ export const compressConversation = (
   Effect.gen(function*() {
     const settings = yield* Config
     const store = yield* Store
-    const rules = [...(options.rules ?? []), ...DEFAULT_RULES]
+    const rules = [...(options.rules ?? settings.tools ?? []), ...DEFAULT_RULES]
     const memo = options.memo ?? new Memo()
     const blocks = conversation.blocks
     // Markers take the shell form when the agent has a shell: from the tools it declares (the same
     // on every turn), else from a shell call before the block (so earlier blocks never change).
     const declaresShell = declaredTools(body).some((name) => SHELL_TOOLS.has(name))
-    const salt = JSON.stringify([conversation.provider, declaresShell, options.query ?? "", options.rules ?? []])
+    const salt = JSON.stringify([conversation.provider, declaresShell, options.query ?? "", rules.length > DEFAULT_RULES.length ? rules : []])
     const chain = chainOf(body, blocks, salt)
     // Go on from the state of the longest earlier request this one extends.
     let start = blocks.length
@@ -215,7 +225,7 @@ export const compressConversation = (
       out.push(...lines.slice(row))
       const rule = call?.rule
       const file = rule?.kind === "read" ? pathOf(rule, call?.args) : undefined
-      const written = forAgent(out.join(""), text, state.hasShell, rule?.readBack, file, offsetOf(rule, call?.args))
+      const written = forAgent(out.join(""), text, state.hasShell, rule?.readBack, file, rule?.kind === "read" ? firstLineOf(rule, call?.args) : undefined)
       return stored(text, written, "repeat")
     }
 
@@ -231,12 +241,15 @@ export const compressConversation = (
         const { head, body, tail } = unwrap(text)
         let hint: ContentType | undefined
         let file = rule?.kind === "read" ? pathOf(rule, call?.args) : undefined
+        // Where the output's first line is in the file: a read's offset, a `sed -n` range's start.
+        let from = rule?.kind === "read" ? firstLineOf(rule, call?.args) : undefined
         if (rule?.kind === "shell") {
           const task = taskOf(rule, call?.args)
           const output = commandOutput((task !== undefined ? state.background.get(task) : undefined) ?? commandOf(rule, call?.args) ?? "")
           if (output.list) return { passthrough: "list" as const }
           hint = output.type
           file = output.file ?? file
+          from = output.from
         }
         if (rule?.kind === "search") hint = "search"
         if (rule?.kind === "read") {
@@ -247,8 +260,10 @@ export const compressConversation = (
         const query = [...state.focus.names(call?.args), ...(options.query ? [options.query] : [])].join(" ")
         const c = yield* compressBytes(encoder.encode(body), { hint, path: file, query }).pipe(Effect.orElseSucceed(() => undefined))
         if (c === undefined || c.passthrough !== undefined) return { passthrough: c?.passthrough ?? "internal-error" }
+        // The agent edits a file with exact strings from what it read: crush's JSON, rewritten, would not match.
+        if (file !== undefined && STAGES.find((s) => s.name === c.stage)?.keepsLines !== true) return { passthrough: "file-lines" as const }
         const out = typeof c.output === "string" ? c.output : decodeUtf8(c.output) ?? body
-        const written = forAgent(out, body, state.hasShell, rule?.kind === "read" ? rule.readBack : undefined, file, offsetOf(rule, call?.args))
+        const written = forAgent(out, body, state.hasShell, rule?.kind === "read" ? rule.readBack : undefined, file, from)
         return { text: head + written + tail, stage: c.stage, keys: c.key ? [c.key] : [] }
       }).pipe(Effect.catchCause(() => Effect.succeed({ passthrough: "internal-error" as const })))
 
@@ -314,11 +329,12 @@ export const compressConversation = (
     if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state)
 
     const stats: RequestStats = { provider: conversation.provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: {}, keys: [] }
+    const scale = encodingFor(options.model ?? settings.model).scale
     const replacements: Array<Replacement> = []
     blocks.forEach((block, i) => {
       const record = state.records[i]!
-      stats.tokensBefore += record.before
-      stats.tokensAfter += record.after
+      stats.tokensBefore += Math.round(record.before * scale)
+      stats.tokensAfter += Math.round(record.after * scale)
       const outcome = record.outcome
       if (outcome === undefined) return
       stats.results++
@@ -330,8 +346,8 @@ export const compressConversation = (
       stats.compressed++
       const stage = (stats.stages[outcome.stage] ??= { blocks: 0, tokensBefore: 0, tokensAfter: 0 })
       stage.blocks++
-      stage.tokensBefore += record.before
-      stage.tokensAfter += record.after
+      stage.tokensBefore += Math.round(record.before * scale)
+      stage.tokensAfter += Math.round(record.after * scale)
       for (const key of outcome.keys) if (!stats.keys.includes(key)) stats.keys.push(key)
     })
     return { body: writeAt(body, replacements), stats }
@@ -370,4 +386,20 @@ export const compressRequest = (
   }
   const request = body as Record<string, any>
   return compressConversation(request, readConversation(request, provider), options)
+}
+
+/**
+ * A messages array (of any of the four formats, detected or given as `provider`) made smaller:
+ * the request's messages alone, as `compressRequest` does them. The input is not changed.
+ */
+export const compressMessages = (
+  messages: ReadonlyArray<unknown>,
+  options: RequestOptions = {}
+): Effect.Effect<{ readonly messages: ReadonlyArray<unknown>; readonly stats: RequestStats }, never, Store | Config> => {
+  const provider = options.provider ?? providerOfMessages(messages)
+  const key = MESSAGES_KEY[provider]
+  return Effect.map(compressRequest({ [key]: messages }, { ...options, provider }), ({ body, stats }) => ({
+    messages: (body as Record<string, ReadonlyArray<unknown>>)[key]!,
+    stats
+  }))
 }

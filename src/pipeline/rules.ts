@@ -11,6 +11,7 @@
 import type { ContentType } from "../core/content.ts"
 
 /** What a tool's result holds. */
+export const TOOL_KINDS = ["read", "shell", "search", "write", "edit", "fetch", "list", "subagent"] as const
 export type ToolKind =
   /** A file's lines (numbered or not), from the agent's file-reading tool. */
   | "read"
@@ -57,6 +58,33 @@ export interface ToolRule {
   readonly limitArg?: string
   /** How this agent reads lines back, for markers in its file reads. */
   readonly readBack?: ReadTool
+}
+
+const ARG_FIELDS = ["taskArg", "pathArg", "commandArg", "patternArg", "contentArg", "offsetArg", "limitArg"]
+const READ_TOOL_FIELDS = ["tool", "path", "offset", "limit"]
+
+/**
+ * Tool rules as a config file gives them, checked: what is wrong with the first bad one (so the
+ * user hears it at start, not as a rule silently ignored), or the rules.
+ */
+export const toolRulesOf = (raw: unknown): ReadonlyArray<ToolRule> | string => {
+  if (!Array.isArray(raw)) return "must be an array of rules"
+  for (const [i, rule] of raw.entries()) {
+    if (typeof rule !== "object" || rule === null || Array.isArray(rule)) return `[${i}] must be an object`
+    if (!Array.isArray(rule.tools) || rule.tools.length === 0 || !rule.tools.every((t: unknown) => typeof t === "string")) {
+      return `[${i}].tools must be a list of tool names`
+    }
+    if (!TOOL_KINDS.includes(rule.kind)) return `[${i}].kind must be one of ${TOOL_KINDS.join(", ")}, got ${JSON.stringify(rule.kind)}`
+    for (const [key, value] of Object.entries(rule)) {
+      if (key === "tools" || key === "kind") continue
+      if (key === "readBack") {
+        const ok = typeof value === "object" && value !== null && READ_TOOL_FIELDS.every((f) => typeof (value as Record<string, unknown>)[f] === "string")
+        if (!ok) return `[${i}].readBack must name the tool and its ${READ_TOOL_FIELDS.slice(1).join(", ")} arguments, as strings`
+      } else if (!ARG_FIELDS.includes(key)) return `[${i}] has an unknown field "${key}" (known: tools, kind, ${[...ARG_FIELDS, "readBack"].join(", ")})`
+      else if (typeof value !== "string") return `[${i}].${key} must be an argument name`
+    }
+  }
+  return raw as ReadonlyArray<ToolRule>
 }
 
 const CLAUDE_READ: ReadTool = { tool: "Read", path: "file_path", offset: "offset", limit: "limit" }
@@ -145,6 +173,8 @@ export const limitOf = (rule: ToolRule | undefined, args: unknown) => numberArg(
 export interface CommandOutput {
   readonly type?: ContentType | undefined
   readonly file?: string | undefined
+  /** The file's line number of the output's first line, when the command says it (`sed -n '40,80p'`: 40). */
+  readonly from?: number | undefined
   readonly numbered?: boolean | undefined
   readonly list?: boolean | undefined
 }
@@ -157,8 +187,9 @@ export const COMMANDS: ReadonlyArray<readonly [RegExp, CommandOutput | ((m: RegE
   [/^(?:npx\s+)?(?:pytest|py\.test|jest|vitest|mocha|rspec|phpunit|go\s+test|cargo\s+(?:test|build|check|clippy)|mix\s+\S+|mvn|gradle|\.\/gradlew|make|cmake|ctest|tsc|eslint|npm\s+(?:test|run|install|ci)|yarn|pnpm|bun\s+(?:test|run)|dotnet\s+(?:test|build)|swift\s+(?:test|build)|bundle\s+exec|rake|docker\s+(?:build|compose|logs)|kubectl\s+logs|journalctl|tail)\b/, { type: "log" }],
   [/^(?:curl|wget|http|gh\s+api|aws|gcloud|az|jq)\b|^kubectl\b.*-o\s*json|^npm\s+view\b.*--json|\s--json\b|--output[= ]json|-o\s*json/, { type: "json" }],
   [/^cat\s+-n\s+(\S+)\s*$|^nl\s+(?:-\S+\s+)*(\S+)\s*$/, (m) => ({ file: m[1] ?? m[2], numbered: true })],
-  [/^(?:cat|head|tail|less|more|bat)\s+(?:-\S+\s+)*(?:\d+\s+)?(\S+)\s*$/, (m) => ({ file: m[1] })],
-  [/^sed\s+-n\s+['"]?\d+(?:,\d+)?p['"]?\s+(\S+)\s*$/, (m) => ({ file: m[1] })]
+  [/^(?:cat|less|more|bat)\s+(?:-\S+\s+)*(\S+)\s*$|^head\s+(?:-\S+\s+)*(?:\d+\s+)?(\S+)\s*$/, (m) => ({ file: m[1] ?? m[2], from: 1 })],
+  [/^tail\s+(?:-\S+\s+)*(?:\d+\s+)?(\S+)\s*$/, (m) => ({ file: m[1] })],
+  [/^sed\s+-n\s+['"]?(\d+)(?:,\d+)?p['"]?\s+(\S+)\s*$/, (m) => ({ file: m[2], from: Number(m[1]) })]
 ]
 
 /** What a command prints, from its first segment (before `|`, `&&`, `;`), or nothing known. */
