@@ -1,8 +1,10 @@
 /**
  * The evaluation suite, run as a test on the corpus excerpts in the repository: the figures the
  * logs issue requires hold (loghub: ≥ 90% fewer tokens on average, no template lost, every alert
- * template shown), and `headroom evals --tier 1 --json` prints every table.
+ * template shown), `headroom evals --tier 1 --json` prints every table, and the sessions replay
+ * prints its table and draws its chart.
  */
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { logFormatsSuite } from "../src/evals/suites/log-formats.ts"
@@ -47,10 +49,35 @@ describe("evals", () => {
     const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home })
     expect(run.code, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.toString())
-    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "log formats", "search", "diff", "code", "html", "prose"])
+    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "log formats", "search", "diff", "code", "html", "prose", "sessions"])
     for (const t of report.tables) expect(t.rows.length).toBeGreaterThan(0)
     const bad = await headroom(["evals", "--tier", "3"], { home })
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("--tier")
+  }, 120_000)
+
+  it("headroom evals --only sessions --chart replays every session and draws its cost per turn", async () => {
+    const home = tempHome()
+    homes.push(home)
+    const chart = join(home, "cost.svg")
+    const run = await headroom(["evals", "--only", "sessions", "--json", "--chart", chart, "--corpus", corpus], { home })
+    expect(run.code, run.stderr).toBe(0)
+    const [table] = JSON.parse(run.stdout.toString()).tables
+    expect(table.type).toBe("sessions")
+    const main = table.rows.find((r: Record<string, string>) => r.session === "claude-code 258c7280")
+    expect(main.turns).toBe(152)
+    expect(main.unstable).toBe(0)
+    expect(parseFloat(main["cost saved"])).toBeGreaterThan(25)
+    const svg = readFileSync(chart, "utf8")
+    expect(svg).toMatch(/^<svg /)
+    // One panel, with two lines, per session of five turns or more.
+    const long = table.rows.filter((r: { turns: number }) => r.turns >= 5).length
+    expect(svg.match(/<polyline /g)).toHaveLength(2 * long)
+    const bad = await headroom(["evals", "--only", "sessions,nope", "--corpus", corpus], { home })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/^headroom evals: --only: expected table names among .*sessions/)
+    const unwritable = await headroom(["evals", "--only", "sessions", "--chart", join(home, "no", "such", "dir.svg"), "--corpus", corpus], { home })
+    expect(unwritable.code).toBe(1)
+    expect(unwritable.stderr).toMatch(/--chart: expected a file that can be written \(ENOENT\)/)
   }, 120_000)
 })

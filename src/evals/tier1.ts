@@ -14,6 +14,7 @@ import { logFormatsSuite } from "./suites/log-formats.ts"
 import { logsSuite } from "./suites/logs.ts"
 import { proseSuite } from "./suites/prose.ts"
 import { searchSuite } from "./suites/search.ts"
+import { sessionsSuite } from "./suites/sessions.ts"
 
 export interface Suite {
   readonly type: string
@@ -35,7 +36,7 @@ export interface Table {
   readonly rows: Array<Record<string, string | number>>
 }
 
-export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, logFormatsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite]
+export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, logFormatsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite, sessionsSuite]
 
 /** The shared corpus beside the repository when it is there, else the excerpts in fixtures/. */
 export const defaultCorpus = (root: string): string => {
@@ -43,10 +44,15 @@ export const defaultCorpus = (root: string): string => {
   return existsSync(shared) ? shared : join(root, "fixtures", "corpus")
 }
 
-export const runTier1 = async (where: Where, progress: (line: string) => void = () => undefined): Promise<Array<Table>> => {
+/** Runs the suites (all, or those given), in order. */
+export const runTier1 = async (
+  where: Where,
+  progress: (line: string) => void = () => undefined,
+  suites: ReadonlyArray<Suite> = SUITES
+): Promise<Array<Table>> => {
   const tables: Array<Table> = []
-  for (const [i, suite] of SUITES.entries()) {
-    progress(`evals tier 1: ${suite.type} (${i + 1}/${SUITES.length})`)
+  for (const [i, suite] of suites.entries()) {
+    progress(`evals tier 1: ${suite.type} (${i + 1}/${suites.length})`)
     tables.push({ type: suite.type, retention: suite.retention, rows: await suite.run(where) })
   }
   return tables
