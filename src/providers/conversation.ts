@@ -50,7 +50,8 @@ export interface Replacement {
   readonly text: string
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+/** A JSON object (not an array, not null): what the adapters look into. */
+export const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v)
 
 /** The value at a path, or undefined. */
 export const valueAt = (root: unknown, path: Path): unknown => {

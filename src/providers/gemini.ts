@@ -7,9 +7,7 @@
  *
  * @since 0.2.0
  */
-import type { Block, Path } from "./conversation.ts"
-
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v)
+import { type Block, isObject, type Path } from "./conversation.ts"
 
 /** Fields of a function's `response` that hold its output as text. */
 const RESULT_FIELDS = ["output", "content", "result", "llmContent", "stdout", "stderr", "error"]

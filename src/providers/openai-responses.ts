@@ -7,9 +7,7 @@
  *
  * @since 0.2.0
  */
-import type { Block, Path, Role } from "./conversation.ts"
-
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v)
+import { type Block, isObject, type Path, type Role } from "./conversation.ts"
 
 const roleOf = (role: unknown): Role =>
   role === "assistant" ? "assistant" : role === "system" ? "system" : role === "developer" ? "developer" : "user"

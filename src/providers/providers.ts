@@ -6,12 +6,10 @@
  * @since 0.2.0
  */
 import * as Anthropic from "./anthropic.ts"
-import type { Block, Conversation, Provider } from "./conversation.ts"
+import { type Block, type Conversation, isObject, type Provider } from "./conversation.ts"
 import * as Gemini from "./gemini.ts"
 import * as OpenAIChat from "./openai-chat.ts"
 import * as OpenAIResponses from "./openai-responses.ts"
-
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v)
 
 const READERS: Record<Provider, (body: Record<string, any>) => Array<Block>> = {
   "anthropic": Anthropic.read,
