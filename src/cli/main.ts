@@ -12,6 +12,8 @@ import { STAGES } from "../stages/registry.ts"
 import { ccrGetCommand } from "./ccr-get.ts"
 import { ccrPutCommand } from "./ccr-put.ts"
 import { evalsCommand } from "./evals.ts"
+import { proxyCommand } from "./proxy.ts"
+import { statsCommand } from "./stats.ts"
 import { routeCommand } from "./route.ts"
 import { stageCommand } from "./stage-command.ts"
 
@@ -40,7 +42,9 @@ export const root = Command.make("headroom").pipe(
     routeCommand,
     ccrPutCommand,
     ccrGetCommand,
-    evalsCommand
+    evalsCommand,
+    proxyCommand,
+    statsCommand
   ])
 )
 

@@ -1,6 +1,6 @@
 /**
  * The CCR store: originals by content key, kept for a TTL after they were last stored or pinned,
- * under a size cap with oldest-first eviction. Layers: LevelDB (`src/store/level.ts`, the default,
+ * under a size cap with oldest-first eviction; and beside them the ledger of the proxy's work. Layers: LevelDB (`src/store/level.ts`, the default,
  * shared safely by several processes) and memory (`src/store/memory.ts`, for tests).
  *
  * @since 0.1.0
@@ -35,6 +35,16 @@ export interface StoreShape {
   pin(keys: ReadonlyArray<string>, ttlMs: number): Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
   /** Entry count and bytes of originals, after dropping expired entries and evicting past the cap. */
   stats(): Effect.Effect<StoreStats, StoreUnavailable>
+  /**
+   * Appends a record to the ledger (what the proxy did, for `headroom stats`): kept apart from the
+   * originals, in time order, for LEDGER_DAYS.
+   */
+  record(at: number, value: Uint8Array): Effect.Effect<void, StoreUnavailable>
+  /** The ledger's records from `since` (epoch ms) on, oldest first. */
+  records(since: number): Effect.Effect<ReadonlyArray<Uint8Array>, StoreUnavailable>
 }
+
+/** How long the ledger keeps a record. */
+export const LEDGER_DAYS = 90
 
 export class Store extends Context.Service<Store, StoreShape>()("headroom/Store") {}

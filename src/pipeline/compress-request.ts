@@ -28,7 +28,7 @@ import { Store } from "../core/store.ts"
 import { encodingFor, estimateTokens } from "../core/tokenizer.ts"
 import type { Block, Conversation, Provider, Replacement } from "../providers/conversation.ts"
 import { valueAt, writeAt } from "../providers/conversation.ts"
-import { MESSAGES_KEY, providerOf, providerOfMessages, readConversation } from "../providers/providers.ts"
+import { declaredTools, MESSAGES_KEY, providerOf, providerOfMessages, readConversation } from "../providers/providers.ts"
 import { compressBytes } from "../stages/compress.ts"
 import { openNumbered } from "../stages/envelope.ts"
 import { STAGES } from "../stages/registry.ts"
@@ -97,12 +97,6 @@ const SHELL_TOOLS = new Set(["Bash", "exec_command", "shell", "local_shell", "ru
 
 const encoder = new TextEncoder()
 
-/** The names of the tools a request declares, in any of the four formats. */
-const declaredTools = (body: Record<string, any>): Array<string> =>
-  (Array.isArray(body.tools) ? body.tools : []).flatMap((t: any) =>
-    Array.isArray(t?.functionDeclarations) ? t.functionDeclarations.map((f: any) => String(f?.name ?? "")) : [String(t?.name ?? t?.function?.name ?? "")]
-  )
-
 /** The first line number of each row of a text in numbered lines, or undefined. */
 const numbersOf = (text: string): Array<number | undefined> =>
   textLines(text).map((line) => {
@@ -156,22 +150,35 @@ class State {
   /** Background commands by their id, for the calls that fetch their output later. */
   readonly background = new Map<string, string>()
   readonly records: Array<Record_> = []
+  /** The blocks read so far, as `printsOf` gives them, under which settings, and their chained hashes. */
+  prints: ReadonlyArray<string> = []
+  kinds = ""
+  salt = ""
+  chain: Array<string> = []
   hasShell = false
   lastAssistantMessage: unknown = undefined
   lastCall: Call | undefined = undefined
 }
 
-/** Chained hashes: each block's is the hash of the one before and the block itself. */
-const chainOf = (body: Record<string, any>, blocks: ReadonlyArray<Block>, salt: string): Array<string> => {
-  let previous = salt
-  return blocks.map((block) => {
-    const h = createHash("sha1").update(previous).update(block.kind)
-    if (block.kind === "tool-call") h.update(block.name).update(JSON.stringify(block.args) ?? "")
-    else if (block.kind === "other") h.update(JSON.stringify(valueAt(body, block.path)) ?? "")
-    else h.update(block.text)
-    previous = h.digest("base64")
-    return previous
-  })
+/**
+ * Each block as one string, all it says (its text itself: no copy is made), and what kind of block
+ * it is as one letter in `kinds`: blocks are equal when both are.
+ */
+const printsOf = (body: Record<string, any>, blocks: ReadonlyArray<Block>): { readonly prints: Array<string>; readonly kinds: string } => ({
+  prints: blocks.map((block) => {
+    if (block.kind === "tool-call") return `${block.name}\u0000${JSON.stringify(block.args) ?? ""}`
+    if (block.kind === "other") return JSON.stringify(valueAt(body, block.path)) ?? ""
+    return block.text
+  }),
+  kinds: blocks.map((block) => (block.kind === "text" ? "t" : block.kind === "tool-call" ? "c" : block.kind === "tool-result" ? "r" : "o")).join("")
+})
+
+/** How many blocks a state has read, when they are the first blocks of a request; else -1. */
+const extent = (state: State, salt: string, prints: ReadonlyArray<string>, kinds: string): number => {
+  const n = state.prints.length
+  if (n === 0 || n > prints.length || state.salt !== salt || state.prints[n - 1] !== prints[n - 1] || !kinds.startsWith(state.kinds)) return -1
+  for (let i = 0; i < n - 1; i++) if (state.prints[i] !== prints[i]) return -1
+  return n
 }
 
 export const compressConversation = (
@@ -189,12 +196,19 @@ export const compressConversation = (
     // on every turn), else from a shell call before the block (so earlier blocks never change).
     const declaresShell = declaredTools(body).some((name) => SHELL_TOOLS.has(name))
     const salt = JSON.stringify([conversation.provider, declaresShell, options.query ?? "", rules.length > DEFAULT_RULES.length ? rules : []])
-    const chain = chainOf(body, blocks, salt)
-    // Go on from the state of the longest earlier request this one extends.
-    let start = blocks.length
-    while (start > 0 && !memo.hasState(chain[start - 1]!)) start--
-    const state = start > 0 ? memo.takeState<State>(chain[start - 1]!)! : new State()
+    const { prints, kinds } = printsOf(body, blocks)
+    // Go on from the state of the longest earlier request this one extends (its blocks compared as
+    // strings: cheaper than hashing them again), hashing only the blocks after it.
+    const state = memo.takeLongest<State>((s) => extent(s, salt, prints, kinds)) ?? new State()
+    const start = state.prints.length
     if (start === 0) state.hasShell = declaresShell
+    const chain = state.chain
+    for (let i = start; i < blocks.length; i++) {
+      chain.push(createHash("sha1").update(i === 0 ? salt : chain[i - 1]!).update(kinds[i]!).update(prints[i]!).digest("base64"))
+    }
+    state.prints = prints
+    state.kinds = kinds
+    state.salt = salt
 
     const describe = (call: Call | undefined, what: string) => {
       const path = call && pathOf(call.rule, call.args)

@@ -1,9 +1,10 @@
 /**
  * What was worked out for earlier requests, kept for the next ones: each tool result's outcome,
- * and the pipeline's state after a request's last block, both keyed by a hash chained over the
- * blocks up to there (so an entry is only ever found for the very same conversation so far). A
- * request is mostly the previous one plus a few blocks: it is compressed from where that one
- * ended. Bounded: the least recently used entries go first.
+ * keyed by a hash chained over the blocks up to it (so it is only ever found for the very same
+ * conversation so far), and the pipeline's state after a request's last block, found again for a
+ * request that begins with that request's blocks. A request is mostly the previous one plus a few
+ * blocks: it is compressed from where that one ended. Bounded: the least recently used entries go
+ * first.
  *
  * @since 0.2.0
  */
@@ -26,8 +27,8 @@ class Lru<A> {
     return hit
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key)
+  values(): IterableIterator<[string, A]> {
+    return this.entries.entries()
   }
 
   delete(key: string): void {
@@ -58,15 +59,24 @@ export class Memo {
     this.outcomes.set(key, value)
   }
 
-  hasState(key: string): boolean {
-    return this.states.has(key)
-  }
-
-  /** The state after these blocks, taken out: the caller goes on from it and puts it back under its new key. */
-  takeState<S>(key: string): S | undefined {
-    const state = this.states.get(key) as S | undefined
-    this.states.delete(key)
-    return state
+  /**
+   * The state that covers the most of a request (`extent`: how many of its blocks a state has
+   * read, or -1 when it is not a prefix), taken out: the caller goes on from it and puts it back
+   * under its new key.
+   */
+  takeLongest<S>(extent: (state: S) => number): S | undefined {
+    let best: [string, S] | undefined
+    let most = 0
+    for (const [key, state] of this.states.values()) {
+      const n = extent(state as S)
+      if (n > most) {
+        most = n
+        best = [key, state as S]
+      }
+    }
+    if (best === undefined) return undefined
+    this.states.delete(best[0])
+    return best[1]
   }
 
   putState(key: string, state: unknown): void {

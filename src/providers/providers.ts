@@ -56,3 +56,12 @@ export const readConversation = (body: Record<string, any>, provider: Provider):
   blocks: READERS[provider](body),
   messages: Array.isArray(body[MESSAGES_KEY[provider]]) ? body[MESSAGES_KEY[provider]].length : 0
 })
+
+/**
+ * The names of the tools a request declares, in any of the four formats: a function's name, or
+ * the type of a built-in tool that has none (`local_shell`, `web_search_preview`).
+ */
+export const declaredTools = (body: Record<string, any>): Array<string> =>
+  (Array.isArray(body.tools) ? body.tools : []).flatMap((t: any) =>
+    Array.isArray(t?.functionDeclarations) ? t.functionDeclarations.map((f: any) => String(f?.name ?? "")) : [String(t?.name ?? t?.function?.name ?? t?.type ?? "")]
+  )

@@ -9,18 +9,20 @@
  *   `m!<key>`                JSON metadata {size, storedAt, expiresAt, digest}
  *   `t!<storedAt>!<key>`     time index for oldest-first eviction
  *   `s!bytes`, `s!swept`     approximate total size and time of the last full sweep
+ *   `l!<at>!<n>`             a ledger record (JSON), in time order; dropped after LEDGER_DAYS
  * An entry's three records are written in one atomic batch: nothing partial is ever stored.
  *
  * @since 0.1.0
  */
 import { Effect, Layer } from "effect"
 import { accessSync, constants, mkdirSync } from "node:fs"
+import { randomBytes } from "node:crypto"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { Config } from "../core/config.ts"
 import { KeyCollision, StoreUnavailable, UnknownHash } from "../core/errors.ts"
 import { digestOf, keyOfDigest } from "../core/hash.ts"
-import { type Entry, Store, type StoreShape } from "../core/store.ts"
+import { type Entry, LEDGER_DAYS, Store, type StoreShape } from "../core/store.ts"
 
 interface Meta {
   readonly size: number
@@ -56,6 +58,7 @@ const decodeJson = <A>(bytes: Uint8Array | undefined): A | undefined =>
   bytes === undefined ? undefined : JSON.parse(fromUtf8.decode(bytes)) as A
 const pad = (n: number) => String(n).padStart(15, "0")
 const timeKey = (storedAt: number, key: string) => `t!${pad(storedAt)}!${key}`
+const ledgerKey = (at: number, n: string) => `l!${pad(at)}!${n}`
 
 const describeFsError = (e: unknown): string => {
   const code = (e as NodeJS.ErrnoException).code
@@ -183,6 +186,12 @@ const makeShape = (
           total -= meta.size
         }
       }
+      const stale = yield* call(async () => {
+        const out: Array<string> = []
+        for await (const k of db.keys({ gt: "l!", lt: ledgerKey(now - LEDGER_DAYS * 86_400_000, "") })) out.push(k)
+        return out
+      })
+      for (const key of stale) ops.push({ type: "del", key })
       ops.push({ type: "put", key: "s!bytes", value: encodeJson(total) })
       ops.push({ type: "put", key: "s!swept", value: encodeJson(now) })
       yield* call(() => db.batch(ops))
@@ -261,6 +270,14 @@ const makeShape = (
         return pinned
       }),
     stats: () => sweep("").pipe(Effect.map((s) => ({ location, ...s }))),
+    // Several processes may record in the same millisecond: a random suffix keeps their keys apart.
+    record: (at, value) => call(() => db.batch([{ type: "put", key: ledgerKey(at, randomBytes(6).toString("hex")), value }])),
+    records: (since) =>
+      call(async () => {
+        const out: Array<Uint8Array> = []
+        for await (const [, v] of db.iterator({ gt: ledgerKey(since, ""), lt: "l~" })) out.push(v)
+        return out
+      }),
     close: Effect.promise(() => db.close().catch(() => undefined))
   }
 }
@@ -283,7 +300,9 @@ export const layer: Layer.Layer<Store, never, Config> = Layer.effect(
       put: (bytes, ttlMs) => Effect.flatMap(ensure, (s) => s.put(bytes, ttlMs)),
       get: (key) => Effect.flatMap(ensure, (s) => s.get(key)),
       pin: (keys, ttlMs) => Effect.flatMap(ensure, (s) => s.pin(keys, ttlMs)),
-      stats: () => Effect.flatMap(ensure, (s) => s.stats())
+      stats: () => Effect.flatMap(ensure, (s) => s.stats()),
+      record: (at, value) => Effect.flatMap(ensure, (s) => s.record(at, value)),
+      records: (since) => Effect.flatMap(ensure, (s) => s.records(since))
     } satisfies StoreShape
   })
 )

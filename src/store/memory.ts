@@ -7,7 +7,7 @@
 import { Effect, Layer } from "effect"
 import { KeyCollision, UnknownHash } from "../core/errors.ts"
 import { digestOf, keyOfDigest } from "../core/hash.ts"
-import { type Entry, Store, type StoreShape } from "../core/store.ts"
+import { type Entry, LEDGER_DAYS, Store, type StoreShape } from "../core/store.ts"
 
 interface Slot extends Entry {
   readonly bytes: Uint8Array
@@ -20,6 +20,11 @@ export const make = (options: { readonly maxBytes?: number; readonly now?: () =>
   // Map iteration order is insertion order; re-inserting on touch keeps it oldest-first.
   const slots = new Map<string, Slot>()
   let total = 0
+  let ledger: Array<{ readonly at: number; readonly value: Uint8Array }> = []
+  const forgetOld = () => {
+    const oldest = now() - LEDGER_DAYS * 86_400_000
+    ledger = ledger.filter((r) => r.at >= oldest)
+  }
 
   const remove = (key: string) => {
     const slot = slots.get(key)
@@ -84,8 +89,15 @@ export const make = (options: { readonly maxBytes?: number; readonly now?: () =>
     stats: () =>
       Effect.sync(() => {
         sweep()
+        forgetOld()
         return { location: "memory", entries: slots.size, bytes: total }
-      })
+      }),
+    record: (at, value) =>
+      Effect.sync(() => {
+        forgetOld()
+        ledger.push({ at, value: value.slice() })
+      }),
+    records: (since) => Effect.sync(() => ledger.filter((r) => r.at >= since).sort((a, b) => a.at - b.at).map((r) => r.value.slice()))
   }
 }
 

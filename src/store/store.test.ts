@@ -3,7 +3,7 @@ import { Effect, Exit } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { removeHome, tempHome } from "../../test/helpers.ts"
 import { keyOf } from "../core/hash.ts"
-import type { StoreShape } from "../core/store.ts"
+import { LEDGER_DAYS, type StoreShape } from "../core/store.ts"
 import * as LevelStore from "./level.ts"
 import * as MemoryStore from "./memory.ts"
 
@@ -68,6 +68,25 @@ describe.each(suites)("%s store", (_name, open) => {
     expect(alive).toEqual([false, false, false, true, true])
     const huge = await run(store.put(bytes("x".repeat(1000)), 60_000))
     expect((await run(store.get(huge.key))).length).toBe(1000)
+    await run(store.close ?? Effect.void)
+  })
+
+  it("keeps ledger records in time order, apart from the originals, and forgets them after LEDGER_DAYS", async () => {
+    const store = await open(1e9)
+    const day = 86_400_000
+    const now = Date.now()
+    await run(store.record(now - 2 * day, bytes("two days ago")))
+    await run(store.record(now, bytes("now, first")))
+    await run(store.record(now, bytes("now, second")))
+    await run(store.record(now - (LEDGER_DAYS + 1) * day, bytes("too old")))
+    const decode = (xs: ReadonlyArray<Uint8Array>) => xs.map((x) => new TextDecoder().decode(x))
+    expect(decode(await run(store.records(now - day)))).toEqual(expect.arrayContaining(["now, first", "now, second"]))
+    expect(decode(await run(store.records(now - day)))).toHaveLength(2)
+    expect(decode(await run(store.records(now - 3 * day)))[0]).toBe("two days ago")
+    await run(store.record(now, bytes("once more")))
+    await run(store.stats())
+    expect(decode(await run(store.records(0)))).not.toContain("too old")
+    expect((await run(store.stats())).entries).toBe(0)
     await run(store.close ?? Effect.void)
   })
 })

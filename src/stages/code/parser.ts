@@ -46,3 +46,14 @@ export const load = (name: GrammarName): Promise<Loaded> => {
   }
   return entry
 }
+
+/**
+ * Loads every grammar and parses a line with each, so a long-running process (the proxy) pays the
+ * WebAssembly compile before its first request, not during it.
+ */
+export const warmUp = async (): Promise<void> => {
+  for (const name of Object.keys(GRAMMARS) as Array<GrammarName>) {
+    const { parser } = await load(name)
+    parser.parse("x")?.delete()
+  }
+}
