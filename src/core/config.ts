@@ -52,7 +52,11 @@ export const ENVIRONMENT = {
   HEADROOM_STORE_MAX: "store size cap, e.g. 1GB, 512MB (default 1GB)",
   HEADROOM_MODEL: "model whose tokenizer counts tokens (default gpt-4o)",
   HEADROOM_MIN_TOKENS: "inputs below this many tokens pass through (default 200)",
-  HEADROOM_KOMPRESS_MODEL: "local model directory for kompress (default: none, the statistical scorer)"
+  HEADROOM_KOMPRESS_MODEL: "local model directory for kompress (default: none, the statistical scorer)",
+  HEADROOM_UPSTREAM_OPENAI: "where the proxy sends OpenAI calls (default https://api.openai.com/v1)",
+  HEADROOM_UPSTREAM_ANTHROPIC: "where the proxy sends Anthropic calls (default https://api.anthropic.com)",
+  HEADROOM_UPSTREAM_GEMINI: "where the proxy sends Gemini calls (default https://generativelanguage.googleapis.com)",
+  HEADROOM_PROXY_TOKEN: "a token the proxy's clients must send in x-headroom-token (default: none)"
 } as const
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }

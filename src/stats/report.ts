@@ -17,6 +17,8 @@ export interface Totals {
   tokensAfter: number
   /** US dollars. */
   saved: number
+  /** headroom_retrieve calls the proxy answered. */
+  retrievals: number
   /** The upstreams' own figures, summed over the requests that had them. */
   input: number
   cacheRead: number
@@ -32,7 +34,7 @@ export interface Report {
   readonly days: Array<Totals & { readonly day: string }>
 }
 
-const empty = (): Totals => ({ requests: 0, compressed: 0, tokensBefore: 0, tokensAfter: 0, saved: 0, input: 0, cacheRead: 0, cacheWrite: 0, output: 0 })
+const empty = (): Totals => ({ requests: 0, compressed: 0, tokensBefore: 0, tokensAfter: 0, saved: 0, retrievals: 0, input: 0, cacheRead: 0, cacheWrite: 0, output: 0 })
 
 /** Dollars saved by one request: its tokens saved at its average price per input token. */
 export const savedBy = (entry: LedgerEntry): number => {
@@ -49,6 +51,7 @@ const add = (t: Totals, e: LedgerEntry): void => {
   t.tokensBefore += e.tokensBefore
   t.tokensAfter += e.tokensAfter
   t.saved += savedBy(e)
+  t.retrievals += e.retrievals ?? 0
   if (e.usage) {
     t.input += e.usage.input
     t.cacheRead += e.usage.cacheRead
@@ -115,13 +118,14 @@ export const formatReport = (r: Report, days: number): string => {
   }
   out.push(
     "",
-    `${n(t.requests)} model calls, ${n(t.compressed)} made smaller · tokens ${n(t.tokensBefore)} → ${n(t.tokensAfter)} (${fewer(t)} fewer) · saved ≈ ${dollars(t.saved)}`
+    `${n(t.requests)} model calls, ${n(t.compressed)} made smaller · tokens ${n(t.tokensBefore)} → ${n(t.tokensAfter)} (${fewer(t)} fewer) · saved ≈ ${dollars(t.saved)}`,
+    `${n(t.retrievals)} left-out parts asked back by models (headroom_retrieve)`
   )
   if (t.input + t.cacheRead + t.cacheWrite > 0) {
     out.push(`as the upstreams billed them: ${n(t.input)} input, ${n(t.cacheRead)} read from cache, ${n(t.cacheWrite)} written to cache, ${n(t.output)} output`)
   }
-  const head = ["requests", "tokens before", "tokens after", "fewer", "saved"]
-  const cells = (x: Totals) => [n(x.requests), n(x.tokensBefore), n(x.tokensAfter), fewer(x), dollars(x.saved)]
+  const head = ["requests", "tokens before", "tokens after", "fewer", "saved", "retrievals"]
+  const cells = (x: Totals) => [n(x.requests), n(x.tokensBefore), n(x.tokensAfter), fewer(x), dollars(x.saved), n(x.retrievals)]
   out.push("", ...table(["model", ...head], r.models.map((m) => [`${m.model}${m.assumedPrice ? " *" : ""}`, ...cells(m)])))
   if (r.models.some((m) => m.assumedPrice)) out.push("* not in the price table: priced as its provider's usual model")
   out.push("", ...table(["client", ...head], r.clients.map((c) => [c.client, ...cells(c)])))

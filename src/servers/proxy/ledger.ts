@@ -26,6 +26,8 @@ export interface LedgerEntry {
   /** The upstream's figures for the request as sent, when its answer had them. */
   readonly usage?: Usage | undefined
   readonly status: number
+  /** headroom_retrieve calls the proxy answered for this request: a sign of what compression hid that the model needed. */
+  readonly retrievals?: number | undefined
   /** Milliseconds the proxy added before the request went upstream. */
   readonly overheadMs: number
 }

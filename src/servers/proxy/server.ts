@@ -174,6 +174,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
       return (chunk: Buffer) => mine.push(chunk)
     }
     let added: number
+    let retrievals = 0
     if (json !== null && typeof json === "object" && offersRetrieve(json, rules)) {
       const wire = WIRES[call.provider]
       const first = wire.withTool(smaller?.json ?? (json as Record<string, any>))
@@ -191,6 +192,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
       }
       const answer = async (calls: ReadonlyArray<RetrieveCall>) => {
         for (const _ of calls) metrics.retrieval()
+        retrievals += calls.length
         return runtime.runPromise(Effect.forEach(calls, (c) => Effect.map(answerCall(c), (text) => ({ call: c, text }))))
       }
       const stream = call.streamPath || (json as { stream?: unknown }).stream === true
@@ -218,6 +220,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
       stages: stats?.stages ?? {},
       usage,
       status: res.statusCode,
+      retrievals,
       overheadMs: Math.round(added * 100) / 100
     }
     // Off the request path: the client has its answer; a store that fails costs only this record.

@@ -91,5 +91,10 @@ export const anthropic: RetrieveWire = {
       ]
     }
   },
+  merged: (earlier, final) => {
+    const said = ((earlier as { content?: Array<Block> }).content ?? []).filter((b) => b.type === "text" || b.type === "thinking" || b.type === "redacted_thinking")
+    const answer = final as { content?: Array<Block> }
+    return { ...answer, content: [...said, ...(answer.content ?? [])] }
+  },
   splicer: () => new AnthropicSplicer()
 }

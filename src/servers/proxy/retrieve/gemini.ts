@@ -84,5 +84,12 @@ export const gemini: RetrieveWire = {
       ]
     }
   },
+  merged: (earlier, final) => {
+    const said = partsOf(earlier).filter((p) => typeof p.text === "string" && p.text !== "")
+    const answer = final as { candidates?: Array<{ content?: { parts?: Array<Part> } }> }
+    const [first, ...rest] = answer.candidates ?? []
+    if (first === undefined || said.length === 0) return final
+    return { ...answer, candidates: [{ ...first, content: { ...first.content, role: "model", parts: [...said, ...partsOf(final)] } }, ...rest] }
+  },
   splicer: () => new GeminiSplicer()
 }

@@ -79,6 +79,8 @@ export const runLoop = async (loop: Loop): Promise<"done" | "client-gone" | "ups
   const { wire, res } = loop
   let body = loop.body
   const splicer = wire.splicer()
+  // What the answers before a continuation said, for a client that does not stream.
+  let earlier: unknown
   let started = false
   for (let round = 0;; round++) {
     const upstream = loop.send(body)
@@ -104,10 +106,12 @@ export const runLoop = async (loop: Loop): Promise<"done" | "client-gone" | "ups
       const json = answer.statusCode === 200 ? jsonOf(bytes.toString("utf8")) : undefined
       const calls = json === undefined || round >= MAX_ROUNDS ? [] : wire.callsIn(json)
       if (calls.length === 0) {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headersOf(answer, bytes.length))
-        res.end(bytes)
+        const out = earlier === undefined || json === undefined ? bytes : Buffer.from(JSON.stringify(wire.merged(earlier, json)))
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headersOf(answer, out.length))
+        res.end(out)
         return "done"
       }
+      earlier = earlier === undefined ? json : wire.merged(earlier, json)
       body = wire.continued(round + 1 === MAX_ROUNDS ? loop.original : body, json, await loop.answer(calls))
       continue
     }

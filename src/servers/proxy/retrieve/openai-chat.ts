@@ -117,5 +117,13 @@ export const openaiChat: RetrieveWire = {
       ]
     }
   },
+  merged: (earlier, final) => {
+    const said = messageOf(earlier)?.content
+    const answer = final as { choices?: Array<{ message?: Record<string, any> }> }
+    const [first, ...rest] = answer.choices ?? []
+    if (typeof said !== "string" || said === "" || first?.message === undefined) return final
+    const message = { ...first.message, content: said + (typeof first.message.content === "string" ? first.message.content : "") }
+    return { ...answer, choices: [{ ...first, message }, ...rest] }
+  },
   splicer: () => new ChatSplicer()
 }

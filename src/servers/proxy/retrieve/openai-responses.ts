@@ -111,5 +111,9 @@ export const openaiResponses: RetrieveWire = {
       ...results.map((r) => ({ type: "function_call_output", call_id: r.call.id, output: r.text }))
     ]
   }),
+  merged: (earlier, final) => {
+    const said = outputOf(earlier).filter((i) => i.type === "message" || i.type === "reasoning")
+    return { ...(final as object), output: [...said, ...outputOf(final)] }
+  },
   splicer: () => new ResponsesSplicer()
 }

@@ -30,6 +30,11 @@ export interface RetrieveWire {
   withTool(body: Record<string, any>): Record<string, any>
   callsIn(answer: unknown): Array<RetrieveCall>
   continued(body: Record<string, any>, answer: unknown, results: ReadonlyArray<Result>): Record<string, any>
+  /**
+   * A whole answer with what an earlier one said before its calls put in front (its text and
+   * thinking), so a client that does not stream sees one answer, as a streaming one does.
+   */
+  merged(earlier: unknown, final: unknown): unknown
   splicer(): Splicer
 }
 
