@@ -57,6 +57,9 @@ export class UpstreamFailure extends Error {
   }
 }
 
+/** A time as people write it: `300 ms`, `600 s`. */
+const duration = (ms: number): string => (ms < 1000 || ms % 1000 !== 0 ? `${ms} ms` : `${ms / 1000} s`)
+
 /**
  * Sends a request upstream; resolves with the upstream's response once its headers arrive. The
  * returned `cancel` aborts it (the client went away).
@@ -70,7 +73,7 @@ export const request = (out: Outgoing): { readonly response: Promise<IncomingMes
       reject(e instanceof UpstreamFailure ? e : new UpstreamFailure(e.code === "ECONNRESET" ? "reset" : "unreachable", `${out.url.host}: ${e.code ?? e.message}`))
     )
   })
-  req.setTimeout(out.idleTimeoutMs, () => req.destroy(new UpstreamFailure("timeout", `${out.url.host} sent nothing for ${Math.round(out.idleTimeoutMs / 1000)} s`)))
+  req.setTimeout(out.idleTimeoutMs, () => req.destroy(new UpstreamFailure("timeout", `${out.url.host} sent nothing for ${duration(out.idleTimeoutMs)}`)))
   if (out.body === undefined) req.end()
   else if (typeof out.body === "string" || out.body instanceof Uint8Array) req.end(out.body)
   else out.body.pipe(req)

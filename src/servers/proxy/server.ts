@@ -175,7 +175,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     }
     let added: number
     let retrievals = 0
-    if (json !== null && typeof json === "object" && offersRetrieve(json, rules)) {
+    if (json !== null && typeof json === "object" && offersRetrieve(json, call.provider, rules)) {
       const wire = WIRES[call.provider]
       const first = wire.withTool(smaller?.json ?? (json as Record<string, any>))
       added = performance.now() - t0
@@ -207,9 +207,10 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
       metrics.overhead(added)
       await forward(req, res, upstream, sent, watch)
     }
+    const stats = smaller?.stats
+    note(req, res, added, stats)
     if (json === undefined) return
     const usage = await tap?.done()
-    const stats = smaller?.stats
     const entry: LedgerEntry = {
       at: Date.now(),
       client: clientOf(req.headers),
@@ -225,13 +226,17 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     }
     // Off the request path: the client has its answer; a store that fails costs only this record.
     runtime.runPromise(record(entry)).catch(() => metrics.failure("ledger-error"))
-    if (options.verbose) {
-      const tokens = stats ? ` · ${stats.tokensBefore.toLocaleString("en-US")} → ${stats.tokensAfter.toLocaleString("en-US")} tokens` : ""
-      process.stderr.write(`headroom proxy: ${req.method} ${pathOnly(url)} ${res.statusCode}${tokens} · +${added.toFixed(1)} ms\n`)
-    }
+  }
+
+  /** With --verbose, one line per request on stderr: its path without the query (keys travel there), status, tokens, time added. */
+  const note = (req: IncomingMessage, res: ServerResponse, added: number, stats?: RequestStats) => {
+    if (!options.verbose) return
+    const tokens = stats ? ` · ${stats.tokensBefore.toLocaleString("en-US")} → ${stats.tokensAfter.toLocaleString("en-US")} tokens` : ""
+    process.stderr.write(`headroom proxy: ${req.method} ${pathOnly(req.url ?? "/")} ${res.statusCode}${tokens} · +${added.toFixed(1)} ms\n`)
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const t0 = performance.now()
     const method = req.method ?? "GET"
     const url = req.url ?? "/"
     const path = pathOnly(url)
@@ -249,19 +254,18 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     }
     const upstream = upstreamOf(method, url, req.headers)
     const call = modelCallOf(method, url)
-    if (call === undefined) {
-      metrics.request(upstream, "forwarded")
-      return forward(req, res, upstream, method === "GET" || method === "HEAD" ? undefined : req)
-    }
-    if (req.headers["x-headroom-bypass"] === "1") {
-      metrics.request(call.provider, "bypass")
-      return forward(req, res, upstream, req)
+    if (call === undefined || req.headers["x-headroom-bypass"] === "1") {
+      metrics.request(call?.provider ?? upstream, call ? "bypass" : "forwarded")
+      const added = performance.now() - t0
+      await forward(req, res, upstream, method === "GET" || method === "HEAD" ? undefined : req)
+      return note(req, res, added)
     }
     const body = await readBody(req, options.maxBodyBytes)
     if ("gone" in body) return void metrics.failure("client-gone")
     if ("tooLarge" in body) {
       metrics.request(call.provider, "refused")
-      return sendError(res, 413, "request_too_large", `the body is over ${options.maxBodyBytes} bytes`)
+      sendError(res, 413, "request_too_large", `the body is over ${options.maxBodyBytes} bytes`)
+      return note(req, res, performance.now() - t0)
     }
     return modelCall(req, res, call, upstream, body.bytes)
   }
@@ -278,7 +282,8 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     server.listen(options.port, options.host, () => resolve())
   })
   // In the background: the first requests need not pay for loading the grammars.
-  warmUp().catch(() => undefined)
+  const warming = new AbortController()
+  warmUp(warming.signal).catch(() => undefined)
   const address = server.address() as AddressInfo
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address
   return {
@@ -286,6 +291,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     metrics,
     close: () =>
       new Promise<void>((resolve) => {
+        warming.abort()
         server.close(() => resolve())
         server.closeAllConnections()
       })

@@ -51,7 +51,10 @@ export const usageIn = (value: any): Partial<Usage> | undefined => {
   if (value.usageMetadata && typeof value.usageMetadata === "object") {
     const m = value.usageMetadata
     const cached = num(m.cachedContentTokenCount)
-    return { input: num(m.promptTokenCount) - cached, cacheRead: cached, cacheWrite: 0, output: num(m.candidatesTokenCount) }
+    // Thinking is billed as output but counted apart from the candidates (OpenAI's and Anthropic's
+    // output counts include it): added, so output means the same in every format.
+    const output = num(m.candidatesTokenCount) + num(m.thoughtsTokenCount)
+    return { input: num(m.promptTokenCount) - cached, cacheRead: cached, cacheWrite: 0, output }
   }
   return undefined
 }
@@ -114,7 +117,10 @@ export class UsageTap {
     }
     if (!this.stream && !this.broken && this.text !== "") {
       try {
-        this.merge(usageIn(JSON.parse(this.text)))
+        // Gemini's `:streamGenerateContent` without `alt=sse` answers a JSON array of chunks; the
+        // last that says its usage counts, as in a stream.
+        const value = JSON.parse(this.text)
+        for (const v of Array.isArray(value) ? value : [value]) this.merge(usageIn(v))
       } catch {
         // Not JSON: no usage to read.
       }

@@ -49,10 +49,12 @@ export const load = (name: GrammarName): Promise<Loaded> => {
 
 /**
  * Loads every grammar and parses a line with each, so a long-running process (the proxy) pays the
- * WebAssembly compile before its first request, not during it.
+ * WebAssembly compile before its first request, not during it. Stops between grammars once `signal`
+ * is aborted (a proxy told to stop need not finish it).
  */
-export const warmUp = async (): Promise<void> => {
+export const warmUp = async (signal?: AbortSignal): Promise<void> => {
   for (const name of Object.keys(GRAMMARS) as Array<GrammarName>) {
+    if (signal?.aborted) return
     const { parser } = await load(name)
     parser.parse("x")?.delete()
   }

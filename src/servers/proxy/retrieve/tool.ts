@@ -10,7 +10,8 @@
 import { Effect } from "effect"
 import type { Store } from "../../../core/store.ts"
 import { DEFAULT_RULES, ruleFor, type ToolRule } from "../../../pipeline/rules.ts"
-import { declaredTools } from "../../../providers/providers.ts"
+import type { Provider } from "../../../providers/conversation.ts"
+import { declaredTools, MESSAGES_KEY } from "../../../providers/providers.ts"
 import { retrieve } from "../../../stages/ccr-get.ts"
 
 export const RETRIEVE_TOOL = "headroom_retrieve"
@@ -36,10 +37,14 @@ const OWN_READERS = /shell|bash|terminal|exec|read|view|str_replace|text_editor/
 
 /**
  * Whether the proxy offers `headroom_retrieve` on a request: it declares tools (so it can get tool
- * results to compress), none of them a shell or a file reader, and not the tool itself.
+ * results to compress), none of them a shell or a file reader, and not the tool itself. A body whose
+ * conversation is no list of messages (the upstream will refuse it) goes as it came.
  */
-export const offersRetrieve = (body: unknown, rules: ReadonlyArray<ToolRule> = DEFAULT_RULES): boolean => {
+export const offersRetrieve = (body: unknown, provider: Provider, rules: ReadonlyArray<ToolRule> = DEFAULT_RULES): boolean => {
   if (body === null || typeof body !== "object") return false
+  const conversation = (body as Record<string, unknown>)[MESSAGES_KEY[provider]]
+  const listed = Array.isArray(conversation) && conversation.every((m) => m !== null && typeof m === "object" && !Array.isArray(m))
+  if (!listed && !(provider === "openai-responses" && typeof conversation === "string")) return false
   const names = declaredTools(body as Record<string, unknown>).filter((n) => n !== "")
   if (names.length === 0 || names.includes(RETRIEVE_TOOL)) return false
   return names.every((name) => {
