@@ -298,7 +298,7 @@ export const compressConversation = (
           if (outcome === undefined) {
             outcome = yield* compressResult(block, call)
             if ("text" in outcome && estimateTokens(outcome.text) >= before) outcome = { passthrough: "not-smaller" }
-            memo.set(key, outcome as never)
+            memo.set(key, outcome as never, "text" in outcome ? outcome.text.length : 0)
           }
           const sent = "text" in outcome ? outcome.text : block.text
           state.seen.add(sent, describe(call, " result"))
@@ -340,7 +340,7 @@ export const compressConversation = (
       })
 
     for (let i = start; i < blocks.length; i++) state.records.push(yield* step(blocks[i]!, i))
-    if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state)
+    if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state, prints.reduce((sum, p) => sum + p.length, 0))
 
     const stats: RequestStats = { provider: conversation.provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: {}, keys: [] }
     const scale = encodingFor(options.model ?? settings.model).scale

@@ -3,20 +3,28 @@
  * keyed by a hash chained over the blocks up to it (so it is only ever found for the very same
  * conversation so far), and the pipeline's state after a request's last block, found again for a
  * request that begins with that request's blocks. A request is mostly the previous one plus a few
- * blocks: it is compressed from where that one ended. Bounded: the least recently used entries go
- * first.
+ * blocks: it is compressed from where that one ended. Bounded in entries and in characters: the
+ * least recently used entries go first.
  *
  * @since 0.2.0
  */
 
-/** Outcomes and states remembered at most. */
-const OUTCOMES = 50_000
-const STATES = 64
+/** How much is remembered at most: entries, and their characters (what keeps a long-running proxy's memory bounded). */
+export interface MemoLimits {
+  readonly outcomes: number
+  readonly outcomeChars: number
+  readonly states: number
+  readonly stateChars: number
+}
 
+export const MEMO_LIMITS: MemoLimits = { outcomes: 50_000, outcomeChars: 8_000_000, states: 64, stateChars: 32_000_000 }
+
+/** Least recently used entries go first, once there are more than `capacity` or they weigh more than `budget`. */
 class Lru<A> {
-  private readonly entries = new Map<string, A>()
+  private readonly entries = new Map<string, { readonly value: A; readonly weight: number }>()
+  private weight = 0
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number, private readonly budget: number) {}
 
   get(key: string): A | undefined {
     const hit = this.entries.get(key)
@@ -24,21 +32,28 @@ class Lru<A> {
       this.entries.delete(key)
       this.entries.set(key, hit)
     }
-    return hit
+    return hit?.value
   }
 
-  values(): IterableIterator<[string, A]> {
-    return this.entries.entries()
+  *values(): IterableIterator<[string, A]> {
+    for (const [key, entry] of this.entries) yield [key, entry.value]
   }
 
   delete(key: string): void {
+    const entry = this.entries.get(key)
+    if (entry === undefined) return
+    this.weight -= entry.weight
     this.entries.delete(key)
   }
 
-  set(key: string, value: A): void {
-    this.entries.delete(key)
-    this.entries.set(key, value)
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string)
+  set(key: string, value: A, weight: number): void {
+    this.delete(key)
+    this.entries.set(key, { value, weight })
+    this.weight += weight
+    // The newest stays even alone over the budget: the next request of its conversation needs it.
+    while (this.entries.size > 1 && (this.entries.size > this.capacity || this.weight > this.budget)) {
+      this.delete(this.entries.keys().next().value as string)
+    }
   }
 }
 
@@ -46,17 +61,19 @@ export class Memo {
   private readonly outcomes: Lru<unknown>
   private readonly states: Lru<unknown>
 
-  constructor(outcomes = OUTCOMES, states = STATES) {
-    this.outcomes = new Lru(outcomes)
-    this.states = new Lru(states)
+  constructor(limits: Partial<MemoLimits> = {}) {
+    const l = { ...MEMO_LIMITS, ...limits }
+    this.outcomes = new Lru(l.outcomes, l.outcomeChars)
+    this.states = new Lru(l.states, l.stateChars)
   }
 
   get(key: string): unknown {
     return this.outcomes.get(key)
   }
 
-  set(key: string, value: unknown): void {
-    this.outcomes.set(key, value)
+  /** An outcome, weighing `chars` (its text's length). */
+  set(key: string, value: unknown, chars = 0): void {
+    this.outcomes.set(key, value, key.length + chars)
   }
 
   /**
@@ -79,7 +96,8 @@ export class Memo {
     return best[1]
   }
 
-  putState(key: string, state: unknown): void {
-    this.states.set(key, state)
+  /** A state, weighing `chars`: the characters of the conversation it keeps. */
+  putState(key: string, state: unknown, chars: number): void {
+    this.states.set(key, state, key.length + chars)
   }
 }

@@ -63,21 +63,42 @@ const duration = (ms: number): string => (ms < 1000 || ms % 1000 !== 0 ? `${ms} 
 /**
  * Sends a request upstream; resolves with the upstream's response once its headers arrive. The
  * returned `cancel` aborts it (the client went away).
+ *
+ * The one case sent twice: a kept-alive socket the upstream closed just as this request went out
+ * on it (ECONNRESET on a reused socket, nothing answered). The upstream had ended that connection,
+ * so it never read the request: sending it again on a new socket bills nothing twice. A body
+ * streamed from the client cannot be sent twice; it fails as it is.
  */
 export const request = (out: Outgoing): { readonly response: Promise<IncomingMessage>; readonly cancel: () => void } => {
   const client = out.url.protocol === "https:" ? https : http
-  const req = client.request(out.url, { method: out.method, headers: out.headers, agent: agents[out.url.protocol as "http:" | "https:"] })
+  let current: http.ClientRequest | undefined
+  let cancelled = false
   const response = new Promise<IncomingMessage>((resolve, reject) => {
-    req.on("response", resolve)
-    req.on("error", (e: NodeJS.ErrnoException) =>
-      reject(e instanceof UpstreamFailure ? e : new UpstreamFailure(e.code === "ECONNRESET" ? "reset" : "unreachable", `${out.url.host}: ${e.code ?? e.message}`))
-    )
+    const attempt = (again: boolean) => {
+      // Sent again, on a connection of its own: the pool may hold more sockets the upstream closed.
+      const agent = again ? false : agents[out.url.protocol as "http:" | "https:"]
+      const req = client.request(out.url, { method: out.method, headers: out.headers, agent })
+      current = req
+      req.on("response", resolve)
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        const replayable = out.body === undefined || typeof out.body === "string" || out.body instanceof Uint8Array
+        if (!again && !cancelled && replayable && req.reusedSocket && e.code === "ECONNRESET") return attempt(true)
+        reject(e instanceof UpstreamFailure ? e : new UpstreamFailure(e.code === "ECONNRESET" ? "reset" : "unreachable", `${out.url.host}: ${e.code ?? e.message}`))
+      })
+      req.setTimeout(out.idleTimeoutMs, () => req.destroy(new UpstreamFailure("timeout", `${out.url.host} sent nothing for ${duration(out.idleTimeoutMs)}`)))
+      if (out.body === undefined) req.end()
+      else if (typeof out.body === "string" || out.body instanceof Uint8Array) req.end(out.body)
+      else out.body.pipe(req)
+    }
+    attempt(false)
   })
-  req.setTimeout(out.idleTimeoutMs, () => req.destroy(new UpstreamFailure("timeout", `${out.url.host} sent nothing for ${duration(out.idleTimeoutMs)}`)))
-  if (out.body === undefined) req.end()
-  else if (typeof out.body === "string" || out.body instanceof Uint8Array) req.end(out.body)
-  else out.body.pipe(req)
-  return { response, cancel: () => req.destroy() }
+  return {
+    response,
+    cancel: () => {
+      cancelled = true
+      current?.destroy()
+    }
+  }
 }
 
 /**
