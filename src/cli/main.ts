@@ -16,9 +16,9 @@ import { proxyCommand } from "./proxy.ts"
 import { statsCommand } from "./stats.ts"
 import { routeCommand } from "./route.ts"
 import { stageCommand } from "./stage-command.ts"
+import { unwrapCommand, wrapCommand } from "./wrap.ts"
 
-declare const HEADROOM_VERSION: string | undefined
-const version = typeof HEADROOM_VERSION === "string" ? HEADROOM_VERSION : "0.0.0-dev"
+import { VERSION as version } from "../core/version.ts"
 
 const environment = Object.entries(ENVIRONMENT).map(([name, text]) => `  ${name.padEnd(20)} ${text}`).join("\n")
 
@@ -44,7 +44,9 @@ export const root = Command.make("headroom").pipe(
     ccrGetCommand,
     evalsCommand,
     proxyCommand,
-    statsCommand
+    statsCommand,
+    wrapCommand,
+    unwrapCommand
   ])
 )
 

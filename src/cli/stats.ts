@@ -6,6 +6,7 @@
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { InvalidArgument } from "../core/errors.ts"
+import { LEDGER_DAYS } from "../core/store.ts"
 import { entries } from "../servers/proxy/ledger.ts"
 import { formatReport, report } from "../stats/report.ts"
 import { jsonFlag, printJson, reportErrors, servicesLayer, writeStdout } from "./io.ts"
@@ -13,12 +14,14 @@ import { jsonFlag, printJson, reportErrors, servicesLayer, writeStdout } from ".
 export const statsCommand = Command.make(
   "stats",
   {
-    days: Flag.Int("days").pipe(Flag.withDescription("how many days back to total (the ledger keeps 90)"), Flag.withDefault(30)),
+    days: Flag.Int("days").pipe(Flag.withDescription(`how many days back to total (the ledger keeps ${LEDGER_DAYS})`), Flag.withDefault(30)),
     json: jsonFlag
   },
   (flags) =>
     Effect.gen(function*() {
-      if (flags.days < 1) return yield* new InvalidArgument({ name: "--days", value: String(flags.days), expected: "at least 1" })
+      if (flags.days < 1 || flags.days > LEDGER_DAYS) {
+        return yield* new InvalidArgument({ name: "--days", value: String(flags.days), expected: `from 1 to ${LEDGER_DAYS} (the ledger keeps ${LEDGER_DAYS} days)` })
+      }
       const since = Date.now() - flags.days * 86_400_000
       const r = report(yield* entries(since), since)
       if (flags.json) return yield* printJson({ period: { days: flags.days, since: new Date(since).toISOString() }, totals: r.totals, models: r.models, clients: r.clients, days: r.days })

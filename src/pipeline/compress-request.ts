@@ -68,7 +68,7 @@ export interface RequestStats {
   /** Per stage (and `repeat` for runs seen before): results changed, tokens before and after. */
   readonly stages: Record<string, StageStats>
   /** Why results were left as they were, counted. */
-  readonly passthrough: Partial<Record<PassReason | "list", number>>
+  readonly passthrough: Partial<Record<PassReason | "list" | "retrieved", number>>
   /** The CCR keys the changed results' markers point at. */
   readonly keys: Array<string>
 }
@@ -76,7 +76,7 @@ export interface RequestStats {
 /** A tool result's fate: its new text, or why it stays. */
 export type Outcome =
   | { readonly text: string; readonly stage: string; readonly keys: ReadonlyArray<string> }
-  | { readonly passthrough: PassReason | "list" }
+  | { readonly passthrough: PassReason | "list" | "retrieved" }
 
 /** Tool results smaller than this many tokens (estimated) stay as they are: not worth a marker. */
 const SMALL_RESULT = 200
@@ -261,6 +261,8 @@ export const compressConversation = (
           const task = taskOf(rule, call?.args)
           const output = commandOutput((task !== undefined ? state.background.get(task) : undefined) ?? commandOf(rule, call?.args) ?? "")
           if (output.list) return { passthrough: "list" as const }
+          // Compressed again, the lines a marker hid would come back hidden: sent as they are.
+          if (output.retrieved) return { passthrough: "retrieved" as const }
           hint = output.type
           file = output.file ?? file
           from = output.from

@@ -177,10 +177,13 @@ export interface CommandOutput {
   readonly from?: number | undefined
   readonly numbered?: boolean | undefined
   readonly list?: boolean | undefined
+  /** What headroom itself gave back (`headroom ccr-get`): the model asked for exactly this. */
+  readonly retrieved?: boolean | undefined
 }
 
 /** Commands and what they print: the first pattern that matches the command's first segment wins. */
 export const COMMANDS: ReadonlyArray<readonly [RegExp, CommandOutput | ((m: RegExpExecArray) => CommandOutput)]> = [
+  [/^(?:\S*\/)?headroom\s+ccr-get\b/, { retrieved: true }],
   [/^git\s+(?:diff|show|format-patch|stash\s+show\s+-p)\b|^git\s+log\b.*\s(?:-p|--patch|-u)\b|^diff\s+-[a-zA-Z]*u/, { type: "diff" }],
   [/^(?:rg\s+--files|fd|find|ls|tree|du|git\s+ls-files|git\s+status|git\s+branch)\b/, { list: true }],
   [/^(?:rg|grep|egrep|fgrep|ag|ack|git\s+grep)\s/, { type: "search" }],

@@ -46,6 +46,8 @@ const CLIENTS: ReadonlyArray<readonly [string, RegExp]> = [
 
 /** The client's name, from its user agent (and Codex's `originator`, Gemini's `x-goog-api-client`). */
 export const clientOf = (headers: IncomingHttpHeaders): string => {
+  // Copilot CLI calls its own provider through the OpenAI SDK (`OpenAI/JS`): its own headers tell it.
+  if (headers["x-initiator"] !== undefined || headers["x-interaction-type"] !== undefined) return "copilot-cli"
   const said = [headers["user-agent"], headers.originator, headers["x-goog-api-client"]].filter((h) => typeof h === "string").join(" ")
   const known = CLIENTS.find(([, pattern]) => pattern.test(said))
   if (known) return known[0]

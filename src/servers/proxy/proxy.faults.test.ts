@@ -185,7 +185,7 @@ const stillServing = async (r: Rig) => {
   r.up.handler = answer
   const health = await call(`${r.proxy.url}/health`)
   expect(health.status).toBe(200)
-  expect(JSON.parse(health.body.toString())).toEqual({ status: "ok" })
+  expect(JSON.parse(health.body.toString())).toMatchObject({ status: "ok", service: "headroom", pid: process.pid })
   const ok = await call(`${r.proxy.url}/v1/messages`, { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(CALLS[2]!.body) })
   expect(ok.status).toBe(200)
   expect(ok.body.toString()).toContain(DEFAULT_TEXT)

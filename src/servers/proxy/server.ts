@@ -19,6 +19,7 @@ import { Duration, Effect, type ManagedRuntime, Option } from "effect"
 import http, { type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Config } from "../../core/config.ts"
+import { VERSION } from "../../core/version.ts"
 import { compressRequest, type RequestStats } from "../../pipeline/compress-request.ts"
 import { Memo } from "../../pipeline/memo.ts"
 import { DEFAULT_RULES } from "../../pipeline/rules.ts"
@@ -105,14 +106,17 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     }
   }
 
-  /** The body compressed, with its stats; undefined when it goes as it came (and why, counted). */
-  const compressed = async (call: ModelCall, json: unknown): Promise<{ json: Record<string, any>; stats: RequestStats } | undefined> => {
+  /**
+   * The body compressed (`json` undefined when nothing was made smaller), with its stats; undefined
+   * when compression failed or ran out of time (and why, counted): the body goes as it came.
+   */
+  const compressed = async (call: ModelCall, json: unknown): Promise<{ json?: Record<string, any>; stats: RequestStats } | undefined> => {
     const run = compressRequest(json, { provider: call.provider, memo }).pipe(Effect.timeoutOption(Duration.millis(options.budgetMs)))
     const result = await runtime.runPromise(run).catch(() => "error" as const)
     if (result === "error") return void metrics.failure("compress-error")
     if (Option.isNone(result)) return void metrics.failure("compress-timeout")
     const { body, stats } = result.value
-    if (stats.compressed === 0) return undefined
+    if (stats.compressed === 0) return { stats }
     for (const [stage, s] of Object.entries(stats.stages)) metrics.tokensOf(call.provider, stage, s.tokensBefore, s.tokensAfter)
     return { json: body as Record<string, any>, stats }
   }
@@ -165,7 +169,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     const url = req.url ?? "/"
     const json = parsed(bytes)
     const smaller = json === undefined ? undefined : await compressed(call, json)
-    metrics.request(call.provider, smaller ? "compressed" : "unchanged")
+    metrics.request(call.provider, smaller?.json ? "compressed" : "unchanged")
     // The usage of the last answer the upstream gave (a retrieval's continuation is the last).
     let tap: UsageTap | undefined
     const watch = (answer: IncomingMessage) => {
@@ -202,13 +206,13 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
         failed(res, e)
       }
     } else {
-      const sent = smaller ? JSON.stringify(smaller.json) : bytes
+      const sent = smaller?.json ? JSON.stringify(smaller.json) : bytes
       added = performance.now() - t0
       metrics.overhead(added)
       await forward(req, res, upstream, sent, watch)
     }
     const stats = smaller?.stats
-    note(req, res, added, stats)
+    note(req, res, added, smaller?.json ? stats : undefined)
     if (json === undefined) return
     const usage = await tap?.done()
     const entry: LedgerEntry = {
@@ -240,7 +244,8 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     const method = req.method ?? "GET"
     const url = req.url ?? "/"
     const path = pathOnly(url)
-    if (method === "GET" && path === "/health") return sendJson(res, 200, { status: "ok" })
+    // It says it is headroom, and where it sends what: `headroom wrap` reuses a proxy only on that word.
+    if (method === "GET" && path === "/health") return sendJson(res, 200, { status: "ok", service: "headroom", version: VERSION, pid: process.pid, upstreams: options.upstreams })
     if (options.token !== undefined && req.headers["x-headroom-token"] !== options.token) {
       metrics.failure("unauthorized")
       req.resume()

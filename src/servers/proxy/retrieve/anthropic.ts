@@ -12,6 +12,12 @@ import { argsOf, jsonOf, type RetrieveWire, type Splicer } from "./wire.ts"
 
 type Block = Record<string, any>
 
+/** An answer's content blocks; none when it has no list of them. */
+const blocksOf = (answer: unknown): Array<Block> => {
+  const content = (answer as { content?: unknown } | null | undefined)?.content
+  return Array.isArray(content) ? (content as Array<Block>) : []
+}
+
 const isCall = (b: Block | undefined) => b?.type === "tool_use" && b.name === RETRIEVE_TOOL
 
 class AnthropicSplicer implements Splicer {
@@ -77,9 +83,9 @@ export const anthropic: RetrieveWire = {
     tools: [...(Array.isArray(body.tools) ? body.tools : []), { name: RETRIEVE_TOOL, description: RETRIEVE_DESCRIPTION, input_schema: RETRIEVE_PARAMETERS }]
   }),
   callsIn: (answer) =>
-    ((answer as { content?: Array<Block> })?.content ?? []).filter(isCall).map((b): RetrieveCall => ({ id: String(b.id), args: argsOf(b.input) })),
+    blocksOf(answer).filter(isCall).map((b): RetrieveCall => ({ id: String(b.id), args: argsOf(b.input) })),
   continued: (body, answer, results) => {
-    const content = ((answer as { content?: Array<Block> }).content ?? []).filter((b) =>
+    const content = blocksOf(answer).filter((b) =>
       isCall(b) || b.type === "thinking" || b.type === "redacted_thinking" || (b.type === "text" && b.text !== "")
     )
     return {
@@ -92,7 +98,7 @@ export const anthropic: RetrieveWire = {
     }
   },
   merged: (earlier, final) => {
-    const said = ((earlier as { content?: Array<Block> }).content ?? []).filter((b) => b.type === "text" || b.type === "thinking" || b.type === "redacted_thinking")
+    const said = blocksOf(earlier).filter((b) => b.type === "text" || b.type === "thinking" || b.type === "redacted_thinking")
     const answer = final as { content?: Array<Block> }
     return { ...answer, content: [...said, ...(answer.content ?? [])] }
   },

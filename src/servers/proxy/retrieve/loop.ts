@@ -10,19 +10,26 @@
 import { once } from "node:events"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Provider } from "../../../providers/conversation.ts"
+import { declaredTools } from "../../../providers/providers.ts"
 import { SseReader } from "../sse.ts"
 import { anthropic } from "./anthropic.ts"
 import { gemini } from "./gemini.ts"
 import { openaiChat } from "./openai-chat.ts"
 import { openaiResponses } from "./openai-responses.ts"
-import type { RetrieveCall } from "./tool.ts"
+import { RETRIEVE_TOOL, type RetrieveCall } from "./tool.ts"
 import { jsonOf, type Result, type RetrieveWire } from "./wire.ts"
 
+/** A wire whose `withTool` adds the tool once: a body that declares it already stays as it is. */
+const declaringOnce = (wire: RetrieveWire): RetrieveWire => ({
+  ...wire,
+  withTool: (body) => (declaredTools(body).includes(RETRIEVE_TOOL) ? body : wire.withTool(body))
+})
+
 export const WIRES: Record<Provider, RetrieveWire> = {
-  "anthropic": anthropic,
-  "openai-chat": openaiChat,
-  "openai-responses": openaiResponses,
-  "gemini": gemini
+  "anthropic": declaringOnce(anthropic),
+  "openai-chat": declaringOnce(openaiChat),
+  "openai-responses": declaringOnce(openaiResponses),
+  "gemini": declaringOnce(gemini)
 }
 
 /** Continuations at most: the last from the client's own uncompressed messages; a call after it reaches the client. */

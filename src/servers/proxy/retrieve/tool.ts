@@ -33,7 +33,14 @@ export const RETRIEVE_PARAMETERS = {
 } as const
 
 /** Tools that let a client read lines back itself, besides those the rules call shell or read. */
-const OWN_READERS = /shell|bash|terminal|exec|read|view|str_replace|text_editor/i
+const OWN_READERS = new Set(["shell", "bash", "terminal", "exec", "execute", "read", "view", "viewer", "cat", "editor"])
+
+/**
+ * Whether a tool's name says it reads files or runs commands: one of its words does (`read_file`,
+ * `runShell`; not `thread_reply`), or it is Anthropic's text editor (`str_replace_based_edit_tool`).
+ */
+const ownReader = (name: string): boolean =>
+  /str_replace/i.test(name) || name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).some((word) => OWN_READERS.has(word.toLowerCase()))
 
 /**
  * Whether the proxy offers `headroom_retrieve` on a request: it declares tools (so it can get tool
@@ -49,7 +56,7 @@ export const offersRetrieve = (body: unknown, provider: Provider, rules: Readonl
   if (names.length === 0 || names.includes(RETRIEVE_TOOL)) return false
   return names.every((name) => {
     const kind = ruleFor(name, rules)?.kind
-    return kind !== "shell" && kind !== "read" && !OWN_READERS.test(name)
+    return kind !== "shell" && kind !== "read" && !ownReader(name)
   })
 }
 

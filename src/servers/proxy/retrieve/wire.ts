@@ -49,7 +49,6 @@ export const jsonOf = (text: string): any => {
 
 /** A tool call's arguments given as a JSON text, parsed (an object), or {}. */
 export const argsOf = (text: unknown): Record<string, unknown> => {
-  if (text !== null && typeof text === "object") return text as Record<string, unknown>
-  const v = typeof text === "string" ? jsonOf(text) : undefined
-  return v !== null && typeof v === "object" ? v : {}
+  const v = typeof text === "string" ? jsonOf(text) : text
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
 }
