@@ -2,6 +2,8 @@
 import { Effect, Layer } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Config from "../src/core/config.ts"
@@ -102,4 +104,26 @@ export const systemTool = (command: string, install: string) => {
     skip,
     title: (title: string) => skip ? `${title} (skipped: ${command} is not installed; ${install})` : title
   }
+}
+
+/** A port nothing listens on: one the system just gave out and took back (free for a server to take, refused to a client). */
+export const freePort = async (): Promise<number> => {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+/** Bytes cut at the given offsets (taken modulo the length, in order, repeats ignored): a stream's chunks. */
+export const cutAt = <B extends Uint8Array>(all: B, at: ReadonlyArray<number>): Array<B> => {
+  const points = [...new Set(at.map((p) => p % (all.length + 1)))].sort((a, b) => a - b)
+  const out: Array<B> = []
+  let from = 0
+  for (const p of points) {
+    out.push(all.subarray(from, p) as B)
+    from = p
+  }
+  out.push(all.subarray(from) as B)
+  return out
 }

@@ -22,6 +22,7 @@
  *   chunk carries `finishReason` (without one, @google/genai's stream continuation may reconnect).
  *   `:streamGenerateContent` without `alt=sse` answers a JSON array, as the real service does.
  */
+import { logItemsJson } from "../src/evals/generate.ts"
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 
@@ -680,3 +681,16 @@ export const startUpstream = (): Promise<Upstream> =>
       resolve(upstream)
     })
   })
+
+/** An Anthropic request whose tool result (1,000 log items as JSON, from a shell call) the proxy shrinks a lot. */
+export const bigToolResultRequest = (stream = false) => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 64,
+  stream,
+  tools: [{ name: "Bash", input_schema: { type: "object" } }],
+  messages: [
+    { role: "user", content: "what failed?" },
+    { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "curl -s https://api.example.com/logs" } }] },
+    { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: logItemsJson(1000) }] }
+  ]
+})

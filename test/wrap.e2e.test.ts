@@ -9,11 +9,9 @@
  */
 import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
-import http from "node:http"
-import type { AddressInfo } from "node:net"
 import { join } from "node:path"
 import { afterAll, describe, expect, it, onTestFinished } from "vitest"
-import { BIN, CORPUS, headroom, removeHome, ROOT, tempHome } from "./helpers.ts"
+import { BIN, CORPUS, freePort, headroom, removeHome, ROOT, tempHome } from "./helpers.ts"
 import { answer, type Provider, type Received, startUpstream, textReply, toolCallReply, type Upstream } from "./upstream.ts"
 
 const AGENTS_BIN = join(ROOT, "test", "agents", "node_modules", ".bin")
@@ -129,15 +127,6 @@ const CASES: ReadonlyArray<Case> = [
     configs: {}
   }
 ]
-
-/** A port free a moment ago, for the proxy wrap starts (so the test can find it). */
-const freePort = async (): Promise<number> => {
-  const server = http.createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 interface Run {
   readonly code: number | null

@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest"
 import { BIN, headroom, removeHome, tempHome } from "../../test/helpers.ts"
-import { startUpstream, type Upstream, USAGE } from "../../test/upstream.ts"
+import { bigToolResultRequest, startUpstream, type Upstream, USAGE } from "../../test/upstream.ts"
 import { logItemsJson } from "../evals/generate.ts"
 import { type LedgerEntry, record } from "../servers/proxy/ledger.ts"
 import { Store } from "../core/store.ts"
@@ -87,18 +87,6 @@ const startProxy = async (home: string, up: Upstream): Promise<Running> => {
 const CLAUDE_CODE = "claude-cli/2.0.31 (external, cli)"
 const OPENAI_SDK = "OpenAI/JS 6.49.0"
 
-/** An Anthropic request whose tool result (1,000 log items as JSON) the proxy shrinks a lot. */
-const bigAnthropic = (stream: boolean) => ({
-  model: "claude-sonnet-4-6",
-  max_tokens: 64,
-  stream,
-  tools: [{ name: "Bash", input_schema: { type: "object" } }],
-  messages: [
-    { role: "user", content: "what failed?" },
-    { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "curl -s https://api.example.com/logs" } }] },
-    { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: logItemsJson(1000) }] }
-  ]
-})
 
 /** The same for OpenAI Chat Completions, from a client whose shell is exec_command. */
 const bigChat = {
@@ -135,8 +123,8 @@ describe("headroom stats after the proxy's work", () => {
     const dayBefore = today()
     const proxy = await startProxy(home, up)
     try {
-      await post(`${proxy.url}/v1/messages`, bigAnthropic(false), CLAUDE_CODE)
-      expect(await post(`${proxy.url}/v1/messages`, bigAnthropic(true), CLAUDE_CODE)).toContain("message_stop")
+      await post(`${proxy.url}/v1/messages`, bigToolResultRequest(false), CLAUDE_CODE)
+      expect(await post(`${proxy.url}/v1/messages`, bigToolResultRequest(true), CLAUDE_CODE)).toContain("message_stop")
       await post(`${proxy.url}/v1/messages`, small, CLAUDE_CODE)
       await post(`${proxy.url}/v1/chat/completions`, bigChat, OPENAI_SDK)
       // The proxy records off the request path: wait until the ledger (read by another process) has all four.

@@ -17,9 +17,8 @@ import { createHash } from "node:crypto"
 import http from "node:http"
 import type { AddressInfo } from "node:net"
 import { describe, expect, it, onTestFinished } from "vitest"
-import { BIN, removeHome, tempHome } from "../../../test/helpers.ts"
-import { answer, DEFAULT_TEXT, errorReply, type Provider, type Reply, startUpstream, textReply, type Upstream } from "../../../test/upstream.ts"
-import { logItemsJson } from "../../evals/generate.ts"
+import { BIN, freePort, removeHome, tempHome } from "../../../test/helpers.ts"
+import { answer, bigToolResultRequest, DEFAULT_TEXT, errorReply, type Provider, type Reply, startUpstream, textReply, type Upstream } from "../../../test/upstream.ts"
 import * as Runtime from "../../runtime.ts"
 import { WIRES } from "./retrieve/loop.ts"
 import { DEFAULT_OPTIONS, type Proxy, type ProxyOptions, startProxy } from "./server.ts"
@@ -48,15 +47,6 @@ const rig = async (options: Partial<ProxyOptions> = {}, upstreams: Partial<Proxy
     await runtime.dispose()
   })
   return { up, proxy }
-}
-
-/** A port nothing listens on: one the system just gave out and took back. */
-const closedPort = async (): Promise<number> => {
-  const server = http.createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 /** An upstream that reads each request and never answers, counting the sockets it saw close. */
@@ -137,20 +127,6 @@ const TOOLS: Record<Provider, unknown> = {
   anthropic: [{ name: "get_weather", input_schema: { type: "object" } }],
   gemini: [{ functionDeclarations: [{ name: "get_weather" }] }]
 }
-
-/** A message body of the Anthropic format whose tool result (1,000 log items as JSON) crush shrinks a lot. */
-const bigToolResult = (stream = false) =>
-  JSON.stringify({
-    model: "claude-sonnet-4-6",
-    max_tokens: 64,
-    stream,
-    tools: [{ name: "Bash", input_schema: { type: "object" } }],
-    messages: [
-      { role: "user", content: "what failed?" },
-      { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "Bash", input: { command: "curl -s https://api.example.com/logs" } }] },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: logItemsJson(1000) }] }
-    ]
-  })
 
 interface Answer {
   readonly status: number
@@ -343,7 +319,7 @@ describe("proxy faults: streams cut or never answered", () => {
   }, T)
 
   it("answers 502 with a clear message when the upstream cannot be reached", async () => {
-    const port = await closedPort()
+    const port = await freePort()
     const nowhere = `http://127.0.0.1:${port}`
     const r = await rig({}, { openai: `${nowhere}/v1`, gemini: nowhere })
     const cases: ReadonlyArray<[string, RequestInit]> = [
@@ -498,7 +474,7 @@ describe("proxy faults: headers and keys", () => {
   it("never writes a key to its log, even for requests that fail; the upstream gets them untouched", async () => {
     const up = await startUpstream()
     onTestFinished(() => up.close())
-    const port = await closedPort()
+    const port = await freePort()
     const p = await cli(["--verbose", "--upstream-anthropic", up.url, "--upstream-gemini", up.url, "--upstream-openai", `http://127.0.0.1:${port}/v1`])
     const SECRETS = {
       anthropic: "sk-ant-SECRET-a1b2c3d4e5f6",
@@ -512,7 +488,7 @@ describe("proxy faults: headers and keys", () => {
     const requests: ReadonlyArray<[string, RequestInit, number]> = [
       ["/v1/messages", { method: "POST", headers: anthropicHeaders, body: JSON.stringify(CALLS[2]!.body) }, 200],
       ["/v1/messages", { method: "POST", headers: anthropicHeaders, body: "{bad json" }, 200],
-      ["/v1/messages", { method: "POST", headers: anthropicHeaders, body: bigToolResult() }, 200],
+      ["/v1/messages", { method: "POST", headers: anthropicHeaders, body: JSON.stringify(bigToolResultRequest()) }, 200],
       ["/v1/messages", { method: "POST", headers: { ...bearer, "anthropic-version": "2023-06-01" }, body: JSON.stringify(CALLS[2]!.body) }, 200],
       ["/v1/chat/completions", { method: "POST", headers: bearer, body: JSON.stringify(CALLS[0]!.body) }, 502],
       ["/v1/responses", { method: "POST", headers: bearer, body: "not json" }, 502],
@@ -549,14 +525,14 @@ describe("proxy faults: headers and keys", () => {
 
   it("x-headroom-bypass: 1 sends the exact bytes, without the header", async () => {
     const r = await rig()
-    const body = bigToolResult()
+    const body = JSON.stringify(bigToolResultRequest())
     // Without it the tool result is compressed...
     await call(`${r.proxy.url}/v1/messages`, { method: "POST", headers: JSON_HEADERS, body })
     expect(r.up.received[0]!.body.length).toBeLessThan(body.length / 4)
     // ...with it, not.
     for (const stream of [false, true]) {
       r.up.received.length = 0
-      const sent = Buffer.from(bigToolResult(stream))
+      const sent = Buffer.from(JSON.stringify(bigToolResultRequest(stream)))
       const a = await call(`${r.proxy.url}/v1/messages`, { method: "POST", headers: { ...JSON_HEADERS, "x-headroom-bypass": "1", "x-api-key": "sk-ant-test" }, body: sent })
       expect(a.status).toBe(200)
       expect(r.up.received).toHaveLength(1)
@@ -601,9 +577,9 @@ describe("proxy faults: headers and keys", () => {
 
 describe("proxy faults: reporting and stopping", () => {
   it("counts the traffic in /metrics (Prometheus text) and /stats (JSON)", async () => {
-    const r = await rig({}, { gemini: `http://127.0.0.1:${await closedPort()}` })
+    const r = await rig({}, { gemini: `http://127.0.0.1:${await freePort()}` })
     const post = (path: string, body: string) => call(`${r.proxy.url}${path}`, { method: "POST", headers: JSON_HEADERS, body })
-    expect((await post("/v1/messages", bigToolResult())).status).toBe(200) // compressed
+    expect((await post("/v1/messages", JSON.stringify(bigToolResultRequest()))).status).toBe(200) // compressed
     expect((await post("/v1/chat/completions", JSON.stringify(CALLS[0]!.body))).status).toBe(200) // unchanged
     expect((await post("/v1/chat/completions", "{oops")).status).toBe(200) // bad body, forwarded
     expect((await call(`${r.proxy.url}/v1/models`)).status).toBe(200) // forwarded

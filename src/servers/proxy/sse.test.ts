@@ -4,6 +4,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { cutAt } from "../../../test/helpers.ts"
 import { formatEvent, type SseEvent, SseReader } from "./sse.ts"
 
 const bytes = (s: string) => new TextEncoder().encode(s)
@@ -14,18 +15,6 @@ const readAll = (chunks: ReadonlyArray<Uint8Array>): Array<SseEvent> => {
   return [...chunks.flatMap((c) => reader.push(c)), ...reader.end()]
 }
 
-/** The bytes cut at the given offsets. */
-const cut = (all: Uint8Array, at: ReadonlyArray<number>): Array<Uint8Array> => {
-  const points = [...new Set(at.map((p) => p % (all.length + 1)))].sort((a, b) => a - b)
-  const out: Array<Uint8Array> = []
-  let from = 0
-  for (const p of points) {
-    out.push(all.subarray(from, p))
-    from = p
-  }
-  out.push(all.subarray(from))
-  return out
-}
 
 describe("SseReader", () => {
   it("reads LF-separated events with and without event names", () => {
@@ -115,7 +104,7 @@ describe("SseReader", () => {
         const text = events.map((e, i) => textOf(e, i === events.length - 1, ended)).join("")
         const all = bytes(text)
         const whole = readAll([all])
-        const chunked = readAll(cut(all, at))
+        const chunked = readAll(cutAt(all, at))
         expect(chunked).toEqual(whole)
         expect(whole.map((e) => e.raw).join("")).toBe(text)
         expect(whole).toHaveLength(events.length)

@@ -6,6 +6,7 @@
 import fc from "fast-check"
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
+import { cutAt } from "../../../test/helpers.ts"
 import { type Provider, type Reply, textReply, toolCallReply, USAGE } from "../../../test/upstream.ts"
 import { SseReader } from "./sse.ts"
 import { type Usage, usageIn, UsageTap } from "./usage.ts"
@@ -157,14 +158,7 @@ describe("UsageTap", () => {
       fc.asyncProperty(fc.constantFrom(...PROVIDERS), fc.string({ maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), async (provider, text, at) => {
         const reply = textReply(provider, text, { stream: true })
         const body = bodyOf(reply)
-        const points = [...new Set(at.map((p) => p % (body.length + 1)))].sort((a, b) => a - b)
-        const chunks: Array<Buffer> = []
-        let from = 0
-        for (const p of points) {
-          chunks.push(body.subarray(from, p))
-          from = p
-        }
-        chunks.push(body.subarray(from))
+        const chunks = cutAt(body, at)
         expect(await tapped(headersOf(reply), chunks)).toEqual(EXPECTED[provider])
       }),
       { numRuns: 150 }
