@@ -21,7 +21,7 @@ await build({
   format: "cjs",
   target: "node20",
   // Native, WebAssembly and heavy packages stay in node_modules, loaded when first used.
-  external: ["rave-level", "tiktoken", "web-tree-sitter", "@huggingface/transformers", "onnxruntime-node", "sharp"],
+  external: ["rave-level", "tiktoken", "web-tree-sitter", "@huggingface/transformers", "onnxruntime-node", "sharp", "@modelcontextprotocol/sdk", "jsonc-parser"],
   define: { HEADROOM_VERSION: JSON.stringify(version), "import.meta.url": "__headroomUrl" },
   banner: { js: "const __headroomUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: "none",

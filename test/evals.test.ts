@@ -46,7 +46,8 @@ describe("evals", () => {
   it("headroom evals --tier 1 --json prints a table per content type", async () => {
     const home = tempHome()
     homes.push(home)
-    const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home })
+    // Tens of seconds alone; more while other test files run beside it.
+    const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home, timeoutMs: 110_000 })
     expect(run.code, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.toString())
     expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "log formats", "search", "diff", "code", "html", "prose", "sessions"])
@@ -60,7 +61,7 @@ describe("evals", () => {
     const home = tempHome()
     homes.push(home)
     const chart = join(home, "cost.svg")
-    const run = await headroom(["evals", "--only", "sessions", "--json", "--chart", chart, "--corpus", corpus], { home })
+    const run = await headroom(["evals", "--only", "sessions", "--json", "--chart", chart, "--corpus", corpus], { home, timeoutMs: 110_000 })
     expect(run.code, run.stderr).toBe(0)
     const [table] = JSON.parse(run.stdout.toString()).tables
     expect(table.type).toBe("sessions")

@@ -24,7 +24,7 @@ export interface Run {
 /** Runs `headroom args…` with stdin, a given HEADROOM_HOME and a timeout of its own. */
 export const headroom = (
   args: ReadonlyArray<string>,
-  options: { readonly input?: string | Uint8Array; readonly home: string; readonly env?: Record<string, string> }
+  options: { readonly input?: string | Uint8Array; readonly home: string; readonly env?: Record<string, string>; readonly timeoutMs?: number }
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -33,7 +33,7 @@ export const headroom = (
     })
     const out: Array<Buffer> = []
     const err: Array<Buffer> = []
-    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000)
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 50_000)
     child.stdout.on("data", (d: Buffer) => out.push(d))
     child.stderr.on("data", (d: Buffer) => err.push(d))
     child.on("error", reject)

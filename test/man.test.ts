@@ -15,7 +15,7 @@ const pages = readdirSync(join(ROOT, "man")).filter((f) => f.endsWith(".1")).sor
 describe("man pages", () => {
   it("exist for headroom and each command", () => {
     expect(pages).toEqual(
-      ["headroom.1", ...[compressStage, ...STAGES].map((s) => s.name), "ccr-get", "ccr-put", "route", "proxy", "stats", "wrap", "unwrap"].map((c) => c === "headroom.1" ? c : `headroom-${c}.1`).sort()
+      ["headroom.1", ...[compressStage, ...STAGES].map((s) => s.name), "ccr-get", "ccr-put", "route", "proxy", "stats", "wrap", "unwrap", "mcp"].map((c) => c === "headroom.1" ? c : `headroom-${c}.1`).sort()
     )
   })
 

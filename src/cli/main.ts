@@ -12,6 +12,7 @@ import { STAGES } from "../stages/registry.ts"
 import { ccrGetCommand } from "./ccr-get.ts"
 import { ccrPutCommand } from "./ccr-put.ts"
 import { evalsCommand } from "./evals.ts"
+import { mcpCommand } from "./mcp.ts"
 import { proxyCommand } from "./proxy.ts"
 import { statsCommand } from "./stats.ts"
 import { routeCommand } from "./route.ts"
@@ -46,7 +47,8 @@ export const root = Command.make("headroom").pipe(
     proxyCommand,
     statsCommand,
     wrapCommand,
-    unwrapCommand
+    unwrapCommand,
+    mcpCommand
   ])
 )
 

@@ -27,7 +27,7 @@ const PROVIDERS = Object.keys(PATHS) as Array<Provider>
  */
 const requestBody = (provider: Provider, n: number): string => {
   const ask = `request ${n}`
-  const result = n % 4 === 0 ? logItemsJson(100 + (n % 97)) : undefined
+  const result = n % 4 === 0 ? logItemsJson(30 + (n % 41)) : undefined
   switch (provider) {
     case "anthropic":
       return JSON.stringify({
