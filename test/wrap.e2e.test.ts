@@ -263,6 +263,7 @@ describe.skipIf(SKIP_ALL)("headroom wrap with the real agent CLIs", () => {
     expect(r.code).toBe(0)
     const stats = JSON.parse(r.stdout.toString("utf8")) as { clients: Array<{ client: string; tokensBefore: number; tokensAfter: number; requests: number }> }
     const clients = new Map(stats.clients.map((x) => [x.client, x]))
+    console.log(stats.clients.map((x) => `${x.client}: ${x.requests} model calls, tokens ${x.tokensBefore} → ${x.tokensAfter}`).join("\n"))
     for (const [agent, client] of [["claude", "claude-code"], ["codex", "codex"], ["gemini", "gemini-cli"], ["copilot", "copilot-cli"]] as const) {
       if (!installed(agent) && process.env.HEADROOM_REQUIRE_TOOLS !== "1") continue
       const mine = clients.get(client)
