@@ -89,6 +89,27 @@ describe.each(PROVIDERS)("compressRequest on generated %s conversations", (provi
     )
   }, 120_000)
 
+  it("a request that only adds a note after a turn leaves the memo ready for the next turn, which need not have the note", async () => {
+    const key = provider === "openai-responses" ? "input" : provider === "gemini" ? "contents" : "messages"
+    const note = provider === "gemini" ? { role: "user", parts: [{ text: "and the tests?" }] } : { role: "user", content: "and the tests?" }
+    await fc.assert(
+      fc.asyncProperty(conversation.filter((c) => c.length > 1), async (exchanges) => {
+        await runInMemory(Effect.gen(function*() {
+          const memo = new Memo()
+          for (const turn of turnsOf(provider, exchanges)) {
+            const noted = { ...turn, [key]: [...(turn[key] as Array<unknown>), note] }
+            for (const request of [turn, noted]) {
+              const { body } = yield* compressRequest(request, { provider, memo })
+              const { body: fresh } = yield* compressRequest(request, { provider })
+              expect(JSON.stringify(body)).toBe(JSON.stringify(fresh))
+            }
+          }
+        }))
+      }),
+      { numRuns: 20 }
+    )
+  }, 120_000)
+
   it("does a bare messages array as it does the request", async () => {
     await fc.assert(
       fc.asyncProperty(conversation, async (exchanges) => {

@@ -201,6 +201,13 @@ export const compressConversation = (
     // strings: cheaper than hashing them again), hashing only the blocks after it.
     const state = memo.takeLongest<State>((s) => extent(s, salt, prints, kinds)) ?? new State()
     const start = state.prints.length
+    if (start > 0 && blocks.slice(start).every((block) => block.kind !== "tool-result")) {
+      // Only messages and calls after what the state has read: nothing new to compress, so the state
+      // is read, not moved on — it stays as it was for the next turn, which may not repeat these
+      // blocks (a request retried with a note, a side question).
+      memo.putState(state.chain[start - 1]!, state, weightOf(state.prints))
+      return finish(body, conversation, options, settings.model, [...state.records, ...blocks.slice(start).map(plainRecord)])
+    }
     if (start === 0) state.hasShell = declaresShell
     const chain = state.chain
     for (let i = start; i < blocks.length; i++) {
@@ -316,7 +323,7 @@ export const compressConversation = (
               state.focus.said(thinking)
             }
           }
-          return { before: 0, after: 0 }
+          return plainRecord(block)
         }
         if (block.kind === "text") {
           if (block.role === "user") state.focus.asked(block.text)
@@ -325,8 +332,7 @@ export const compressConversation = (
             state.lastAssistantMessage = message
             state.focus.said(block.text)
           }
-          const n = estimateTokens(block.text)
-          return { before: n, after: n }
+          return plainRecord(block)
         }
         const args = argsOf(block.args)
         const call: Call = { name: block.name, args, rule: ruleFor(block.name, rules) }
@@ -337,37 +343,63 @@ export const compressConversation = (
         if (SHELL_TOOLS.has(block.name)) state.hasShell = true
         // What the model writes is seen: a file's content, an edit's new text.
         for (const text of writtenTexts(args)) state.seen.add(text, describe(call, " call"))
-        const n = estimateTokens(`${block.name} ${typeof block.args === "string" ? block.args : JSON.stringify(block.args)}`)
-        return { before: n, after: n }
+        return plainRecord(block)
       })
 
     for (let i = start; i < blocks.length; i++) state.records.push(yield* step(blocks[i]!, i))
-    if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state, prints.reduce((sum, p) => sum + p.length, 0))
-
-    const stats: RequestStats = { provider: conversation.provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: {}, keys: [] }
-    const scale = encodingFor(options.model ?? settings.model).scale
-    const replacements: Array<Replacement> = []
-    blocks.forEach((block, i) => {
-      const record = state.records[i]!
-      stats.tokensBefore += Math.round(record.before * scale)
-      stats.tokensAfter += Math.round(record.after * scale)
-      const outcome = record.outcome
-      if (outcome === undefined) return
-      stats.results++
-      if ("passthrough" in outcome) {
-        stats.passthrough[outcome.passthrough] = (stats.passthrough[outcome.passthrough] ?? 0) + 1
-        return
-      }
-      replacements.push({ path: block.path, text: outcome.text })
-      stats.compressed++
-      const stage = (stats.stages[outcome.stage] ??= { blocks: 0, tokensBefore: 0, tokensAfter: 0 })
-      stage.blocks++
-      stage.tokensBefore += Math.round(record.before * scale)
-      stage.tokensAfter += Math.round(record.after * scale)
-      for (const key of outcome.keys) if (!stats.keys.includes(key)) stats.keys.push(key)
-    })
-    return { body: writeAt(body, replacements), stats }
+    if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state, weightOf(prints))
+    return finish(body, conversation, options, settings.model, state.records)
   })
+
+/** What the memo counts a state's conversation as weighing: its blocks' characters. */
+const weightOf = (prints: ReadonlyArray<string>) => prints.reduce((sum, p) => sum + p.length, 0)
+
+/** The tokens of a block that is no tool result, as it goes (unchanged). */
+const plainRecord = (block: Block): Record_ => {
+  if (block.kind === "text") {
+    const n = estimateTokens(block.text)
+    return { before: n, after: n }
+  }
+  if (block.kind === "tool-call") {
+    const n = estimateTokens(`${block.name} ${typeof block.args === "string" ? block.args : JSON.stringify(block.args)}`)
+    return { before: n, after: n }
+  }
+  return { before: 0, after: 0 }
+}
+
+/** The request's stats from its blocks' records, and its body with the compressed results in place. */
+const finish = (
+  body: Record<string, any>,
+  conversation: Conversation,
+  options: RequestOptions,
+  model: string,
+  records: ReadonlyArray<Record_>
+): { readonly body: Record<string, any>; readonly stats: RequestStats } => {
+  const blocks = conversation.blocks
+  const stats: RequestStats = { provider: conversation.provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: {}, keys: [] }
+  const scale = encodingFor(options.model ?? model).scale
+  const replacements: Array<Replacement> = []
+  blocks.forEach((block, i) => {
+    const record = records[i]!
+    stats.tokensBefore += Math.round(record.before * scale)
+    stats.tokensAfter += Math.round(record.after * scale)
+    const outcome = record.outcome
+    if (outcome === undefined) return
+    stats.results++
+    if ("passthrough" in outcome) {
+      stats.passthrough[outcome.passthrough] = (stats.passthrough[outcome.passthrough] ?? 0) + 1
+      return
+    }
+    replacements.push({ path: block.path, text: outcome.text })
+    stats.compressed++
+    const stage = (stats.stages[outcome.stage] ??= { blocks: 0, tokensBefore: 0, tokensAfter: 0 })
+    stage.blocks++
+    stage.tokensBefore += Math.round(record.before * scale)
+    stage.tokensAfter += Math.round(record.after * scale)
+    for (const key of outcome.keys) if (!stats.keys.includes(key)) stats.keys.push(key)
+  })
+  return { body: writeAt(body, replacements), stats }
+}
 
 /**
  * Whether a command's output describes the work (an issue, a plan): short, from a command whose
