@@ -127,3 +127,31 @@ export const cutAt = <B extends Uint8Array>(all: B, at: ReadonlyArray<number>): 
   out.push(all.subarray(from) as B)
   return out
 }
+
+export interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs a command to its end, stdin closed, with its output as text; killed after `timeoutMs`. The
+ * environment is the test's, with `env` over it.
+ */
+export const runCommand = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly env?: Record<string, string>; readonly cwd?: string; readonly timeoutMs?: number } = {}
+): Promise<Finished> =>
+  new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d: Buffer) => stdout += d.toString("utf8"))
+    child.stderr.on("data", (d: Buffer) => stderr += d.toString("utf8"))
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 90_000)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })

@@ -3,11 +3,10 @@
  * lists and calls its tools, and the real Claude Code, with the server installed by `headroom mcp
  * install --client claude --scope project`, sends headroom's tools to its model.
  */
-import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it, onTestFinished } from "vitest"
-import { BIN, removeHome, ROOT, tempHome } from "./helpers.ts"
+import { BIN, removeHome, ROOT, runCommand, tempHome } from "./helpers.ts"
 import { answer, startUpstream } from "./upstream.ts"
 
 const AGENTS_BIN = join(ROOT, "test", "agents", "node_modules", ".bin")
@@ -15,25 +14,7 @@ const required = process.env.HEADROOM_REQUIRE_TOOLS === "1"
 const have = (name: string) => existsSync(join(AGENTS_BIN, name))
 const title = (name: string, text: string) => (!have(name) && !required ? `${text} (skipped: ${name} is not installed; npm ci --prefix test/agents)` : text)
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = (command: string, args: ReadonlyArray<string>, env: Record<string, string>, cwd: string): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env as Record<string, string>, ...env }, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d: Buffer) => stdout += d.toString("utf8"))
-    child.stderr.on("data", (d: Buffer) => stderr += d.toString("utf8"))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000)
-    child.on("close", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+const run = (command: string, args: ReadonlyArray<string>, env: Record<string, string>, cwd: string) => runCommand(command, args, { env, cwd })
 
 describe("headroom mcp with real clients", () => {
   it.skipIf(!have("mcp-inspector") && !required)(title("mcp-inspector", "the MCP Inspector CLI (0.15) lists the three tools and calls each"), async () => {

@@ -7,11 +7,10 @@
  * the agent must print the answer and exit 0. Each agent has a throw-away HOME; all share one
  * HEADROOM_HOME, whose ledger `headroom stats` totals at the end.
  */
-import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it, onTestFinished } from "vitest"
-import { BIN, CORPUS, freePort, headroom, removeHome, ROOT, tempHome } from "./helpers.ts"
+import { BIN, CORPUS, freePort, headroom, removeHome, ROOT, runCommand, tempHome } from "./helpers.ts"
 import { answer, type Provider, type Received, startUpstream, textReply, toolCallReply, type Upstream } from "./upstream.ts"
 
 const AGENTS_BIN = join(ROOT, "test", "agents", "node_modules", ".bin")
@@ -128,25 +127,8 @@ const CASES: ReadonlyArray<Case> = [
   }
 ]
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const run = (args: ReadonlyArray<string>, env: Record<string, string>, cwd: string): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d: Buffer) => stdout += d.toString("utf8"))
-    child.stderr.on("data", (d: Buffer) => stderr += d.toString("utf8"))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 150_000)
-    child.on("exit", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+/** `headroom args…` in a directory, with the environment given (whole: the agent's HOME and keys). */
+const run = (args: ReadonlyArray<string>, env: Record<string, string>, cwd: string) => runCommand(process.execPath, [BIN, ...args], { env, cwd, timeoutMs: 150_000 })
 
 /**
  * The scripted model of one case: asks for `first` (a command printing the log), then for the

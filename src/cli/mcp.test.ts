@@ -4,30 +4,16 @@
  * file byte-identical to before — for files with comments, other servers, tabs, CRLF, no final
  * newline, or no file at all.
  */
-import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { describe, expect, it, onTestFinished } from "vitest"
-import { BIN, removeHome, tempHome } from "../../test/helpers.ts"
+import { BIN, removeHome, runCommand, tempHome } from "../../test/helpers.ts"
 import { CLIENTS, type Scope } from "../servers/mcp/clients.ts"
 import { hasServer, jsonProblem, withoutServer, withServer } from "../servers/mcp/install.ts"
 
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
 /** `headroom args…` with a throw-away HOME (the user's configs) and a project directory. */
-const run = (args: ReadonlyArray<string>, home: string, cwd: string): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, HOME: home, HEADROOM_HOME: join(home, ".headroom") }, stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d: Buffer) => stdout += d.toString("utf8"))
-    child.stderr.on("data", (d: Buffer) => stderr += d.toString("utf8"))
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
+const run = (args: ReadonlyArray<string>, home: string, cwd: string) =>
+  runCommand(process.execPath, [BIN, ...args], { cwd, env: { HOME: home, HEADROOM_HOME: join(home, ".headroom") } })
 
 /** Config texts of each format a user may have: what install must leave alone around its entry. */
 const JSON_CONFIGS: Record<string, string | undefined> = {
