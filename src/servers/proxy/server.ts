@@ -286,7 +286,8 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     server.once("error", reject)
     server.listen(options.port, options.host, () => resolve())
   })
-  // In the background: the first requests need not pay for loading the grammars.
+  // In the background: the first requests need not pay for loading the commonest grammars (the
+  // rest load on first use: each kept grammar costs memory for the life of the proxy).
   const warming = new AbortController()
   warmUp(warming.signal).catch(() => undefined)
   const address = server.address() as AddressInfo

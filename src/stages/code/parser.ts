@@ -48,12 +48,19 @@ export const load = (name: GrammarName): Promise<Loaded> => {
 }
 
 /**
- * Loads every grammar and parses a line with each, so a long-running process (the proxy) pays the
- * WebAssembly compile before its first request, not during it. Stops between grammars once `signal`
- * is aborted (a proxy told to stop need not finish it).
+ * The grammars a long-running process (the proxy) loads before its first request: the languages
+ * agents read most. Each costs some 8 MB of compiled WebAssembly kept for the process's life, so the
+ * others load on first use (tens of milliseconds, once).
  */
-export const warmUp = async (signal?: AbortSignal): Promise<void> => {
-  for (const name of Object.keys(GRAMMARS) as Array<GrammarName>) {
+export const WARM_GRAMMARS: ReadonlyArray<GrammarName> = ["python", "typescript", "tsx", "javascript", "go", "rust"]
+
+/**
+ * Loads the grammars named and parses a line with each, so their WebAssembly compile is paid
+ * before the first request, not during it. Stops between grammars once `signal` is aborted (a proxy
+ * told to stop need not finish it).
+ */
+export const warmUp = async (signal?: AbortSignal, names: ReadonlyArray<GrammarName> = WARM_GRAMMARS): Promise<void> => {
+  for (const name of names) {
     if (signal?.aborted) return
     const { parser } = await load(name)
     parser.parse("x")?.delete()
