@@ -647,9 +647,10 @@ describe("proxy faults: reporting and stopping", () => {
     const t0 = Date.now()
     p.child.kill("SIGTERM")
     expect(await p.exit).toBe(0)
-    // Seconds, not milliseconds: in its first seconds V8 is still optimising the grammars'
-    // WebAssembly in the background (warm-up), and a process exits only once that is done.
-    expect(Date.now() - t0).toBeLessThan(6_000)
+    // Measured in tens of milliseconds; the bound leaves room for a loaded machine. (A process
+    // exits only once V8 has finished compiling WebAssembly in the background: the proxy warms few
+    // grammars, so that is over soon after start.)
+    expect(Date.now() - t0).toBeLessThan(3_000)
     // The request in flight ends with an error, not a hang; the upstream request is let go.
     expect((await inflight).error).toBeDefined()
     expect(await until(() => silent.closed() === 1, 3_000)).toBe(true)
