@@ -9,7 +9,7 @@ import { InvalidArgument } from "../core/errors.ts"
 import { entries } from "../servers/proxy/ledger.ts"
 import { AGENTS, agentNamed } from "../servers/wrap/agents/index.ts"
 import { wrap, WrapError } from "../servers/wrap/wrap.ts"
-import { report, type Totals } from "../stats/report.ts"
+import { report, runSummary } from "../stats/report.ts"
 import { reportErrors, say, servicesLayer, writeStdout } from "./io.ts"
 
 const NAMES = AGENTS.map((a) => a.name).join(", ")
@@ -23,16 +23,6 @@ const named = (name: string) =>
     if (agent === undefined) return yield* new InvalidArgument({ name: "agent", value: name, expected: `one of ${NAMES}` })
     return agent
   })
-
-const n = (x: number) => Math.round(x).toLocaleString("en-US")
-
-/** The line said at exit: what this run's model calls were, and what they became. */
-export const summaryLine = (title: string, t: Totals): string => {
-  if (t.requests === 0) return `headroom: no model calls of ${title} went through the proxy`
-  const fewer = t.tokensBefore > 0 ? ((1 - t.tokensAfter / t.tokensBefore) * 100).toFixed(1) : "0.0"
-  const retrievals = t.retrievals > 0 ? ` · ${n(t.retrievals)} left-out part${t.retrievals === 1 ? "" : "s"} asked back` : ""
-  return `headroom: ${title} sent ${n(t.tokensBefore)} tokens as ${n(t.tokensAfter)} (${fewer}% fewer) over ${n(t.requests)} model call${t.requests === 1 ? "" : "s"} · ≈ $${t.saved.toFixed(2)} saved${retrievals}`
-}
 
 export const wrapCommand = Command.make(
   "wrap",
@@ -76,7 +66,7 @@ export const wrapCommand = Command.make(
         Effect.provide(servicesLayer()),
         Effect.orElseSucceed(() => [])
       )
-      yield* say(summaryLine(agent.title, report(mine, run.since).totals))
+      yield* say(runSummary(agent.title, report(mine, run.since).totals))
     }).pipe(reportErrors("wrap"))
 ).pipe(
   Command.withShortDescription("run an agent CLI with its model calls compressed by headroom"),

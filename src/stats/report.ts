@@ -98,6 +98,14 @@ const n = (x: number) => Math.round(x).toLocaleString("en-US")
 const dollars = (x: number) => `$${x < 10 ? x.toFixed(2) : Math.round(x).toLocaleString("en-US")}`
 const fewer = (t: Totals) => (t.tokensBefore === 0 ? "—" : `${(100 * (1 - t.tokensAfter / t.tokensBefore)).toFixed(1)}%`)
 
+/** One line for one run (`headroom wrap` at exit): what its model calls were and became. */
+export const runSummary = (title: string, t: Totals): string => {
+  if (t.requests === 0) return `headroom: no model calls of ${title} went through the proxy`
+  const retrievals = t.retrievals > 0 ? ` · ${n(t.retrievals)} left-out part${t.retrievals === 1 ? "" : "s"} asked back` : ""
+  const calls = `${n(t.requests)} model call${t.requests === 1 ? "" : "s"}`
+  return `headroom: ${title} sent ${n(t.tokensBefore)} tokens as ${n(t.tokensAfter)} (${fewer(t)} fewer) over ${calls} · ≈ ${dollars(t.saved)} saved${retrievals}`
+}
+
 /** Rows as a padded table: the first column left-aligned, the others right-aligned. */
 const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))

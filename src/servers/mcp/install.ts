@@ -93,11 +93,8 @@ export const withServer = (client: McpClient, text: string | undefined, entry: R
     const sep = base === "" ? "" : base.endsWith(eol + eol) ? "" : base.endsWith(eol) ? eol : eol + eol
     return base + sep + tomlTable(entry, eol)
   }
-  if (base.trim() === "" || jsonc().parseTree(base)?.type !== "object") {
-    const eol = "\n"
-    return `${pretty({ mcpServers: { [SERVER_NAME]: entry } }, "  ", "", eol)}${eol}`
-  }
-  const root = jsonc().parseTree(base)!
+  const root = base.trim() === "" ? undefined : jsonc().parseTree(base)
+  if (root?.type !== "object") return `${pretty({ mcpServers: { [SERVER_NAME]: entry } }, "  ", "", "\n")}\n`
   const servers = jsonc().findNodeAtLocation(root, ["mcpServers"])
   if (servers !== undefined && servers.type === "object") return addProperty(base, servers, SERVER_NAME, entry)
   return addProperty(base, root, "mcpServers", { [SERVER_NAME]: entry })

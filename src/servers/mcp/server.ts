@@ -10,12 +10,13 @@ import { Effect, type ManagedRuntime } from "effect"
 import { createRequire } from "node:module"
 import { z } from "zod"
 import { estimateTokens } from "../../core/estimate.ts"
+import { LEDGER_DAYS } from "../../core/store.ts"
 import { VERSION } from "../../core/version.ts"
 import type { Services } from "../../runtime.ts"
 import { compressBytes } from "../../stages/compress.ts"
 import { report } from "../../stats/report.ts"
 import { entries } from "../proxy/ledger.ts"
-import { answerCall } from "../proxy/retrieve/tool.ts"
+import { retrievedText } from "../proxy/retrieve/tool.ts"
 
 /** The largest content `headroom_compress` takes, in bytes. */
 export const MAX_CONTENT_BYTES = 16 * 1024 * 1024
@@ -47,12 +48,11 @@ export const tools = (runtime: ManagedRuntime.ManagedRuntime<Services, unknown>,
     return { content: [{ type: "text", text }, { type: "text", text: JSON.stringify(facts) }], structuredContent: { text, ...facts } }
   },
   retrieve: async (args: { hash: string; query?: string | undefined; lines?: string | undefined }): Promise<ToolResult> => {
-    const text = await runtime.runPromise(answerCall({ id: "mcp", args }))
-    // answerCall says what went wrong in its text, named after the tool: a tool error here.
-    return text.startsWith("headroom_retrieve: ") ? failure(text.slice("headroom_retrieve: ".length)) : { content: [{ type: "text", text }] }
+    const result = await runtime.runPromise(Effect.result(retrievedText(args)))
+    return result._tag === "Failure" ? failure(result.failure.message) : { content: [{ type: "text", text: result.success }] }
   },
   stats: async (): Promise<ToolResult> => {
-    const all = await runtime.runPromise(Effect.result(entries(Date.now() - 90 * 86_400_000)))
+    const all = await runtime.runPromise(Effect.result(entries(Date.now() - LEDGER_DAYS * 86_400_000)))
     if (all._tag === "Failure") return failure(`the ledger cannot be read: ${String(all.failure)}`)
     const overall = report(all.success, 0).totals
     const session = report(all.success.filter((e) => e.at >= startedAt), startedAt).totals

@@ -5,32 +5,27 @@
  * next turn — so the provider's prompt cache reads the whole history — and the tool results in it
  * were made smaller.
  */
-import { ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { CORPUS } from "../../../test/helpers.ts"
-import { startUpstream, type Upstream } from "../../../test/upstream.ts"
+import { type ProxyRig, startProxyRig } from "../../../test/proxy-rig.ts"
+import type { Upstream } from "../../../test/upstream.ts"
 import { sessions } from "../../evals/sessions.ts"
 import { MESSAGES_KEY } from "../../providers/providers.ts"
-import * as Runtime from "../../runtime.ts"
-import { DEFAULT_OPTIONS, type Proxy, startProxy } from "./server.ts"
+import type { Proxy } from "./server.ts"
 
 const TURNS = 20
 
+let rig: ProxyRig
 let upstream: Upstream
 let proxy: Proxy
-let runtime: ManagedRuntime.ManagedRuntime<Runtime.Services, unknown>
 
 beforeAll(async () => {
-  upstream = await startUpstream()
-  runtime = ManagedRuntime.make(Runtime.layer({}, "memory"))
-  proxy = await startProxy({ ...DEFAULT_OPTIONS, port: 0, upstreams: { openai: `${upstream.url}/v1`, anthropic: upstream.url, gemini: upstream.url } }, runtime)
+  rig = await startProxyRig()
+  upstream = rig.up
+  proxy = rig.proxy
 })
 
-afterAll(async () => {
-  await proxy?.close()
-  await upstream?.close()
-  await runtime?.dispose()
-})
+afterAll(() => rig?.close())
 
 const all = sessions(CORPUS)
 const cases = [

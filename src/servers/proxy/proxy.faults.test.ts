@@ -10,7 +10,6 @@
  * where a test needs to see its sockets.
  */
 import Anthropic, { RateLimitError } from "@anthropic-ai/sdk"
-import { ManagedRuntime } from "effect"
 import fc from "fast-check"
 import { type ChildProcess, spawn } from "node:child_process"
 import { createHash } from "node:crypto"
@@ -18,35 +17,23 @@ import http from "node:http"
 import type { AddressInfo } from "node:net"
 import { describe, expect, it, onTestFinished } from "vitest"
 import { BIN, freePort, removeHome, tempHome } from "../../../test/helpers.ts"
-import { answer, bigToolResultRequest, DEFAULT_TEXT, errorReply, type Provider, type Reply, startUpstream, textReply, type Upstream } from "../../../test/upstream.ts"
-import * as Runtime from "../../runtime.ts"
+import { type ProxyRig, startProxyRig } from "../../../test/proxy-rig.ts"
+import { answer, bigToolResultRequest, DEFAULT_TEXT, errorReply, type Provider, type Reply, startUpstream, textReply } from "../../../test/upstream.ts"
 import { WIRES } from "./retrieve/loop.ts"
-import { DEFAULT_OPTIONS, type Proxy, type ProxyOptions, startProxy } from "./server.ts"
+import type { ProxyOptions } from "./server.ts"
 
 const T = 20_000 // each test's own timeout
 
 // ---------------------------------------------------------------------------------------------
 // Rigs: the proxy in this process, or the real command
 
-interface Rig {
-  readonly up: Upstream
-  readonly proxy: Proxy
-}
+type Rig = ProxyRig
 
 /** The scripted upstream and a proxy in front of it (in-memory store), both closed when the test ends. */
 const rig = async (options: Partial<ProxyOptions> = {}, upstreams: Partial<ProxyOptions["upstreams"]> = {}): Promise<Rig> => {
-  const up = await startUpstream()
-  const runtime = ManagedRuntime.make(Runtime.layer({}, "memory"))
-  const proxy = await startProxy(
-    { ...DEFAULT_OPTIONS, port: 0, upstreams: { openai: `${up.url}/v1`, anthropic: up.url, gemini: up.url, ...upstreams }, ...options },
-    runtime
-  )
-  onTestFinished(async () => {
-    await proxy.close()
-    await up.close()
-    await runtime.dispose()
-  })
-  return { up, proxy }
+  const r = await startProxyRig(options, upstreams)
+  onTestFinished(() => r.close())
+  return r
 }
 
 /** An upstream that reads each request and never answers, counting the sockets it saw close. */

@@ -3,15 +3,13 @@
  * in order and uncorrupted (the relay must never mix two answers up), and a long run must not make
  * the process grow without bound (the memo, the ledger and the sockets are all bounded).
  */
-import { ManagedRuntime } from "effect"
 import { spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { describe, expect, it, onTestFinished } from "vitest"
 import { BIN, removeHome, tempHome } from "../../../test/helpers.ts"
+import { startProxyRig } from "../../../test/proxy-rig.ts"
 import { type Provider, type Received, startUpstream, textReply } from "../../../test/upstream.ts"
 import { logItemsJson } from "../../evals/generate.ts"
-import * as Runtime from "../../runtime.ts"
-import { DEFAULT_OPTIONS, startProxy } from "./server.ts"
 
 const PATHS: Record<Provider, string> = {
   "openai-chat": "/v1/chat/completions",
@@ -80,14 +78,8 @@ const numberOf = (req: Received): number => Number(/request (\d+)/.exec(req.body
 
 describe("proxy under load", () => {
   it("relays 200 concurrent streams, each whole, in order and uncorrupted", async () => {
-    const up = await startUpstream()
-    const runtime = ManagedRuntime.make(Runtime.layer({}, "memory"))
-    const proxy = await startProxy({ ...DEFAULT_OPTIONS, port: 0, upstreams: { openai: `${up.url}/v1`, anthropic: up.url, gemini: up.url } }, runtime)
-    onTestFinished(async () => {
-      await proxy.close()
-      await up.close()
-      await runtime.dispose()
-    })
+    const { up, proxy, close } = await startProxyRig()
+    onTestFinished(close)
     // Each answer names its request and is streamed in many small events, slowly enough that all
     // 200 are open at once; what the upstream sent for each is kept to compare with what arrived.
     const sent = new Map<number, string>()

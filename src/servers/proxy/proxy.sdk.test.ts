@@ -8,35 +8,30 @@
  */
 import Anthropic from "@anthropic-ai/sdk"
 import { GoogleGenAI } from "@google/genai"
-import { ManagedRuntime } from "effect"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import OpenAI from "openai"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { CORPUS } from "../../../test/helpers.ts"
-import { answer, type Provider, type Received, startUpstream, textReply, toolCallReply, type Upstream } from "../../../test/upstream.ts"
-import * as Runtime from "../../runtime.ts"
-import { DEFAULT_OPTIONS, type Proxy, startProxy } from "./server.ts"
+import { type ProxyRig, startProxyRig } from "../../../test/proxy-rig.ts"
+import { answer, type Provider, type Received, textReply, toolCallReply, type Upstream } from "../../../test/upstream.ts"
+import type { Proxy } from "./server.ts"
 
 const T = 20_000
 const SOURCE = readFileSync(join(CORPUS, "code", "python", "requests", "models.py"), "utf8")
 const FIRST_LINES = SOURCE.split("\n").slice(0, 3).join("\n")
 
+let rig: ProxyRig
 let upstream: Upstream
 let proxy: Proxy
-let runtime: ManagedRuntime.ManagedRuntime<Runtime.Services, unknown>
 
 beforeAll(async () => {
-  upstream = await startUpstream()
-  runtime = ManagedRuntime.make(Runtime.layer({}, "memory"))
-  proxy = await startProxy({ ...DEFAULT_OPTIONS, port: 0, upstreams: { openai: `${upstream.url}/v1`, anthropic: upstream.url, gemini: upstream.url } }, runtime)
+  rig = await startProxyRig()
+  upstream = rig.up
+  proxy = rig.proxy
 })
 
-afterAll(async () => {
-  await proxy?.close()
-  await upstream?.close()
-  await runtime?.dispose()
-})
+afterAll(() => rig?.close())
 
 beforeEach(() => {
   upstream.handler = answer

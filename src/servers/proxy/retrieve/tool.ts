@@ -12,7 +12,8 @@ import type { Store } from "../../../core/store.ts"
 import { DEFAULT_RULES, ruleFor, type ToolRule } from "../../../pipeline/rules.ts"
 import type { Provider } from "../../../providers/conversation.ts"
 import { declaredTools, MESSAGES_KEY } from "../../../providers/providers.ts"
-import { retrieve } from "../../../stages/ccr-get.ts"
+import { InvalidArgument } from "../../../core/errors.ts"
+import { retrieve, type RetrieveError } from "../../../stages/ccr-get.ts"
 
 export const RETRIEVE_TOOL = "headroom_retrieve"
 
@@ -69,11 +70,16 @@ export interface RetrieveCall {
 /** The most a retrieval gives back, in characters: a huge original comes back in parts, by lines. */
 const MAX_CHARS = 200_000
 
-/** The text that answers one call: the original (or its lines, or what matches), or why not. */
-export const answerCall = (call: RetrieveCall): Effect.Effect<string, never, Store> =>
+/**
+ * The text a retrieval gives: the original (or its lines, or what matches), or the error that says
+ * why not. The MCP server's headroom_retrieve turns the error into a tool error.
+ */
+export const retrievedText = (args: RetrieveCall["args"]): Effect.Effect<string, RetrieveError, Store> =>
   Effect.gen(function*() {
-    const { hash, lines, query } = call.args
-    if (typeof hash !== "string" || hash === "") return `${RETRIEVE_TOOL}: give the hash a marker names, e.g. {"hash": "9f2c1ab3e4d5"}`
+    const { hash, lines, query } = args
+    if (typeof hash !== "string" || hash === "") {
+      return yield* new InvalidArgument({ name: "hash", value: String(hash ?? ""), expected: 'the hash a marker names, e.g. {"hash": "9f2c1ab3e4d5"}' })
+    }
     const got = yield* retrieve(hash, {
       lines: typeof lines === "string" && lines !== "" ? lines : undefined,
       query: typeof query === "string" && query !== "" && !(typeof lines === "string" && lines !== "") ? query : undefined
@@ -84,4 +90,10 @@ export const answerCall = (call: RetrieveCall): Effect.Effect<string, never, Sto
     const text = Buffer.from(got.output ?? new Uint8Array()).toString("utf8")
     if (text.length <= MAX_CHARS) return text
     return `${text.slice(0, MAX_CHARS)}\n[… ${text.length - MAX_CHARS} more characters: ask for lines=A-B to read on]`
-  }).pipe(Effect.catch((e) => Effect.succeed(`${RETRIEVE_TOOL}: ${e.message}`)))
+  })
+
+/** The text that answers one call the model made to the proxy's tool: what it asked for, or why not. */
+export const answerCall = (call: RetrieveCall): Effect.Effect<string, never, Store> =>
+  typeof call.args.hash !== "string" || call.args.hash === ""
+    ? Effect.succeed(`${RETRIEVE_TOOL}: give the hash a marker names, e.g. {"hash": "9f2c1ab3e4d5"}`)
+    : retrievedText(call.args).pipe(Effect.catch((e) => Effect.succeed(`${RETRIEVE_TOOL}: ${e.message}`)))
