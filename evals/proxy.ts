@@ -47,9 +47,9 @@ const startProxy = (upstream: string, home: string): Promise<{ url: string; chil
     child.on("exit", (code) => reject(new Error(`the proxy exited with ${code}: ${said}`)))
   })
 
-const post = async (url: string, body: string): Promise<number> => {
+const post = async (url: string, body: string, extraHeaders: Record<string, string> = {}): Promise<number> => {
   const t0 = performance.now()
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-api-key": "bench" }, body }).catch((e) => {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-api-key": "bench", ...extraHeaders }, body }).catch((e) => {
     throw new Error(`${url} (${body.length} bytes): ${e.cause?.code ?? e}`)
   })
   await r.arrayBuffer()
@@ -122,6 +122,8 @@ try {
     await post(proxied, JSON.stringify(t))
     seen.push(...await paired([JSON.stringify({ ...t, messages: [...t.messages, { role: "user", content: "Go on." }] })], direct, proxied))
   }
+  // The floor: the same bodies forwarded untouched (x-headroom-bypass), i.e. the cost of the hop alone.
+  const bypass = await paired(turns.slice(3, 3 + RUNS).map((t) => JSON.stringify(t)), direct, proxied, (url, body) => post(url, body, { "x-headroom-bypass": "1" }))
 
   // A new 200 KB tool result each time, never seen before (a run number makes each unique): in
   // turn a file read (Rust source, numbered as Claude Code's Read shows it), a test log, JSON.
@@ -158,6 +160,7 @@ try {
 
   console.log(`headroom proxy overhead: paired, interleaved requests (straight vs through the proxy), ${new Date().toISOString()}`)
   console.table([
+    row("forwarded untouched (bypass: the hop alone)", bypass),
     row("history seen", seen),
     row("session turns (new results in them)", grown),
     row("new 200 KB tool result", newResult),

@@ -25,7 +25,7 @@ import { textLines } from "../core/lines.ts"
 import { type Marker, render, rewriteMarkers } from "../core/marker.ts"
 import type { StoreError } from "../core/errors.ts"
 import { Store } from "../core/store.ts"
-import { encodingFor, estimateTokens } from "../core/tokenizer.ts"
+import { encodingFor, estimateTokens, fewerTokensThan } from "../core/tokenizer.ts"
 import type { Block, Conversation, Provider, Replacement } from "../providers/conversation.ts"
 import { valueAt, writeAt } from "../providers/conversation.ts"
 import { declaredTools, MESSAGES_KEY, providerOf, providerOfMessages, readConversation } from "../providers/providers.ts"
@@ -49,6 +49,12 @@ export interface RequestOptions {
   readonly rules?: ReadonlyArray<ToolRule> | undefined
   /** What was worked out for earlier requests (one per proxy, or per session); a fresh one by default. */
   readonly memo?: Memo | undefined
+  /**
+   * The caller never changes an object of a body after passing it (the proxy's bodies are parsed
+   * and then only read): the JSON text of calls and other blocks is then kept with their objects,
+   * not made again on every turn.
+   */
+  readonly immutableInput?: boolean | undefined
 }
 
 export interface StageStats {
@@ -71,6 +77,14 @@ export interface RequestStats {
   readonly passthrough: Partial<Record<PassReason | "list" | "retrieved", number>>
   /** The CCR keys the changed results' markers point at. */
   readonly keys: Array<string>
+}
+
+/** A request made smaller: its body, what was written where in it, and the stats. */
+export interface Compressed<B> {
+  readonly body: B
+  readonly stats: RequestStats
+  /** The texts written into the body, at their paths (tool results only). */
+  readonly replacements: ReadonlyArray<Replacement>
 }
 
 /** A tool result's fate: its new text, or why it stays. */
@@ -164,14 +178,30 @@ class State {
  * Each block as one string, all it says (its text itself: no copy is made), and what kind of block
  * it is as one letter in `kinds`: blocks are equal when both are.
  */
-const printsOf = (body: Record<string, any>, blocks: ReadonlyArray<Block>): { readonly prints: Array<string>; readonly kinds: string } => ({
-  prints: blocks.map((block) => {
-    if (block.kind === "tool-call") return `${block.name}\u0000${JSON.stringify(block.args) ?? ""}`
-    if (block.kind === "other") return JSON.stringify(valueAt(body, block.path)) ?? ""
-    return block.text
-  }),
-  kinds: blocks.map((block) => (block.kind === "text" ? "t" : block.kind === "tool-call" ? "c" : block.kind === "tool-result" ? "r" : "o")).join("")
-})
+const printsOf = (body: Record<string, any>, blocks: ReadonlyArray<Block>, immutable: boolean): { readonly prints: Array<string>; readonly kinds: string } => {
+  const printed = immutable ? printedOnce : (value: unknown) => JSON.stringify(value) ?? ""
+  return {
+    prints: blocks.map((block) => {
+      if (block.kind === "tool-call") return `${block.name}\u0000${printed(block.args)}`
+      if (block.kind === "other") return printed(valueAt(body, block.path))
+      return block.text
+    }),
+    kinds: blocks.map((block) => (block.kind === "text" ? "t" : block.kind === "tool-call" ? "c" : block.kind === "tool-result" ? "r" : "o")).join("")
+  }
+}
+
+/**
+ * Values as JSON text, kept for the objects already printed (for input no one changes): a proxy
+ * parses only a request's new messages and reuses the objects of those it shares with the last one
+ * (compress-body.ts), so a conversation's calls and other blocks are printed once, not every turn.
+ */
+const printedObjects = new WeakMap<object, string>()
+const printedOnce = (value: unknown): string => {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? ""
+  let text = printedObjects.get(value)
+  if (text === undefined) printedObjects.set(value, text = JSON.stringify(value))
+  return text
+}
 
 /** How many blocks a state has read, when they are the first blocks of a request; else -1. */
 const extent = (state: State, salt: string, prints: ReadonlyArray<string>, kinds: string): number => {
@@ -185,7 +215,7 @@ export const compressConversation = (
   body: Record<string, any>,
   conversation: Conversation,
   options: RequestOptions = {}
-): Effect.Effect<{ readonly body: Record<string, any>; readonly stats: RequestStats }, never, Store | Config> =>
+): Effect.Effect<Compressed<Record<string, any>>, never, Store | Config> =>
   Effect.gen(function*() {
     const settings = yield* Config
     const store = yield* Store
@@ -196,7 +226,7 @@ export const compressConversation = (
     // on every turn), else from a shell call before the block (so earlier blocks never change).
     const declaresShell = declaredTools(body).some((name) => SHELL_TOOLS.has(name))
     const salt = JSON.stringify([conversation.provider, declaresShell, options.query ?? "", rules.length > DEFAULT_RULES.length ? rules : []])
-    const { prints, kinds } = printsOf(body, blocks)
+    const { prints, kinds } = printsOf(body, blocks, options.immutableInput === true)
     // Go on from the state of the longest earlier request this one extends (its blocks compared as
     // strings: cheaper than hashing them again), hashing only the blocks after it.
     const state = memo.takeLongest<State>((s) => extent(s, salt, prints, kinds)) ?? new State()
@@ -250,11 +280,11 @@ export const compressConversation = (
       return stored(text, written, "repeat")
     }
 
-    /** Compresses one tool result; any failure leaves it as it came. */
-    const compressResult = (block: Extract<Block, { kind: "tool-result" }>, call: Call | undefined): Effect.Effect<Outcome, never, Store | Config> =>
+    /** Compresses one tool result (of `tokens`, estimated); any failure leaves it as it came. */
+    const compressResult = (block: Extract<Block, { kind: "tool-result" }>, call: Call | undefined, tokens: number): Effect.Effect<Outcome, never, Store | Config> =>
       Effect.gen(function*() {
         const text = block.text
-        if (estimateTokens(text) < Math.max(SMALL_RESULT, settings.minTokens)) return { passthrough: "below-threshold" as const }
+        if (tokens < Math.max(SMALL_RESULT, settings.minTokens)) return { passthrough: "below-threshold" as const }
         const rule = call?.rule
         const seen = yield* seenBefore(text, call)
         if (seen !== undefined) return seen
@@ -278,7 +308,7 @@ export const compressConversation = (
         if (rule?.kind === "read") {
           // A file the agent reads and is small stays whole: it will likely edit from it.
           const numbered = openNumbered(body)
-          if (estimateTokens(numbered ? numbered.inner : body) < READ_BUDGET) return { passthrough: "below-threshold" as const }
+          if (fewerTokensThan(numbered ? numbered.inner : body, READ_BUDGET)) return { passthrough: "below-threshold" as const }
         }
         const query = [...state.focus.names(call?.args), ...(options.query ? [options.query] : [])].join(" ")
         const c = yield* compressBytes(encoder.encode(body), { hint, path: file, query }).pipe(Effect.orElseSucceed(() => undefined))
@@ -304,15 +334,20 @@ export const compressConversation = (
           const before = estimateTokens(block.text)
           const key = chain[index]!
           let outcome = memo.get(key) as Outcome | undefined
+          let after = outcome !== undefined && "text" in outcome ? estimateTokens(outcome.text) : before
           if (outcome === undefined) {
-            outcome = yield* compressResult(block, call)
-            if ("text" in outcome && estimateTokens(outcome.text) >= before) outcome = { passthrough: "not-smaller" }
+            outcome = yield* compressResult(block, call, before)
+            if ("text" in outcome) after = estimateTokens(outcome.text)
+            if (after >= before) {
+              if ("text" in outcome) outcome = { passthrough: "not-smaller" }
+              after = before
+            }
             memo.set(key, outcome as never, "text" in outcome ? outcome.text.length : 0)
           }
           const sent = "text" in outcome ? outcome.text : block.text
           state.seen.add(sent, describe(call, " result"))
           if (describesWork(call, block.text, state)) state.focus.noted(block.text)
-          return { before, after: "text" in outcome ? estimateTokens(outcome.text) : before, outcome }
+          return { before, after, outcome }
         }
         if (block.kind === "other") {
           if (block.type === "thinking") {
@@ -374,7 +409,7 @@ const finish = (
   options: RequestOptions,
   model: string,
   records: ReadonlyArray<Record_>
-): { readonly body: Record<string, any>; readonly stats: RequestStats } => {
+): Compressed<Record<string, any>> => {
   const blocks = conversation.blocks
   const stats: RequestStats = { provider: conversation.provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: {}, keys: [] }
   const scale = encodingFor(options.model ?? model).scale
@@ -398,7 +433,7 @@ const finish = (
     stage.tokensAfter += Math.round(record.after * scale)
     for (const key of outcome.keys) if (!stats.keys.includes(key)) stats.keys.push(key)
   })
-  return { body: writeAt(body, replacements), stats }
+  return { body: writeAt(body, replacements), stats, replacements }
 }
 
 /**
@@ -427,10 +462,10 @@ const writtenTexts = (args: unknown): Array<string> => {
 export const compressRequest = (
   body: unknown,
   options: RequestOptions = {}
-): Effect.Effect<{ readonly body: unknown; readonly stats: RequestStats }, never, Store | Config> => {
+): Effect.Effect<Compressed<unknown>, never, Store | Config> => {
   const provider = options.provider ?? providerOf(body)
   if (provider === undefined || body === null || typeof body !== "object") {
-    return Effect.succeed({ body, stats: { provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: { unsure: 1 }, keys: [] } })
+    return Effect.succeed({ body, stats: { provider, tokensBefore: 0, tokensAfter: 0, results: 0, compressed: 0, stages: {}, passthrough: { unsure: 1 }, keys: [] }, replacements: [] })
   }
   const request = body as Record<string, any>
   return compressConversation(request, readConversation(request, provider), options)

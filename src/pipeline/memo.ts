@@ -20,7 +20,7 @@ export interface MemoLimits {
 export const MEMO_LIMITS: MemoLimits = { outcomes: 50_000, outcomeChars: 8_000_000, states: 64, stateChars: 32_000_000 }
 
 /** Least recently used entries go first, once there are more than `capacity` or they weigh more than `budget`. */
-class Lru<A> {
+export class Lru<A> {
   private readonly entries = new Map<string, { readonly value: A; readonly weight: number }>()
   private weight = 0
 

@@ -2,7 +2,9 @@
  * `headroom proxy`: an HTTP server between any OpenAI, Anthropic or Gemini client and its
  * upstream. A model call (`/v1/chat/completions`, `/v1/responses`, `/v1/messages`, Gemini's
  * `:generateContent` and `:streamGenerateContent`) has its body compressed by `compressRequest`
- * and is forwarded; everything else is forwarded as it came. Answers are relayed as they arrive.
+ * — from its bytes, parsing only what the last request did not have and writing the compressed
+ * texts into the client's own bytes (compress-body.ts) — and is forwarded; everything else is
+ * forwarded as it came. Answers are relayed as they arrive.
  *
  * It only assembles: routes (routes.ts) say where a request goes, the pipeline compresses, forward
  * sends and relays, metrics count. It speaks Node's own HTTP rather than an HTTP framework because
@@ -20,7 +22,8 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { Config } from "../../core/config.ts"
 import { VERSION } from "../../core/version.ts"
-import { compressRequest, type RequestStats } from "../../pipeline/compress-request.ts"
+import { Bodies, type Parsed } from "../../pipeline/compress-body.ts"
+import type { RequestStats } from "../../pipeline/compress-request.ts"
 import { Memo } from "../../pipeline/memo.ts"
 import { DEFAULT_RULES } from "../../pipeline/rules.ts"
 import type { Services } from "../../runtime.ts"
@@ -91,34 +94,36 @@ const FAILURE_OF: Record<UpstreamFailure["reason"], Failure> = { unreachable: "u
 export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.ManagedRuntime<Services, unknown>): Promise<Proxy> => {
   const metrics = new Metrics()
   const memo = new Memo()
+  const bodies = new Bodies()
   const settings = await runtime.runPromise(Effect.gen(function*() {
     return yield* Config
   }))
   const rules = [...(settings.tools ?? []), ...DEFAULT_RULES]
 
   /** The body parsed, or undefined when it is not JSON (it goes as it came). */
-  const parsed = (bytes: Buffer): unknown => {
+  const parsed = (call: ModelCall, bytes: Buffer): Parsed | undefined => {
     if (bytes.length > options.compressBytes) return undefined
     try {
-      return JSON.parse(bytes.toString("utf8"))
+      return bodies.parse(bytes, call.provider)
     } catch {
       return void metrics.failure("bad-body")
     }
   }
 
   /**
-   * The body compressed (`json` undefined when nothing was made smaller), with its stats; undefined
-   * when compression failed or ran out of time (and why, counted): the body goes as it came.
+   * The body compressed (`json` and `bytes` undefined when nothing was made smaller), with its
+   * stats; undefined when compression failed or ran out of time (and why, counted): the body goes
+   * as it came.
    */
-  const compressed = async (call: ModelCall, json: unknown): Promise<{ json?: Record<string, any>; stats: RequestStats } | undefined> => {
-    const run = compressRequest(json, { provider: call.provider, memo }).pipe(Effect.timeoutOption(Duration.millis(options.budgetMs)))
+  const compressed = async (call: ModelCall, body: Parsed): Promise<{ json?: Record<string, any>; bytes?: Buffer; stats: RequestStats } | undefined> => {
+    const run = bodies.compress(body, { provider: call.provider, memo }).pipe(Effect.timeoutOption(Duration.millis(options.budgetMs)))
     const result = await runtime.runPromise(run).catch(() => "error" as const)
     if (result === "error") return void metrics.failure("compress-error")
     if (Option.isNone(result)) return void metrics.failure("compress-timeout")
-    const { body, stats } = result.value
-    if (stats.compressed === 0) return { stats }
+    const { body: json, bytes, stats } = result.value
+    if (bytes === undefined) return { stats }
     for (const [stage, s] of Object.entries(stats.stages)) metrics.tokensOf(call.provider, stage, s.tokensBefore, s.tokensAfter)
-    return { json: body as Record<string, any>, stats }
+    return { json: json as Record<string, any>, bytes, stats }
   }
 
   /** The client's answer when the upstream gave none: the proxy's own clear error. */
@@ -167,8 +172,9 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
   const modelCall = async (req: IncomingMessage, res: ServerResponse, call: ModelCall, upstream: Upstream, bytes: Buffer) => {
     const t0 = performance.now()
     const url = req.url ?? "/"
-    const json = parsed(bytes)
-    const smaller = json === undefined ? undefined : await compressed(call, json)
+    const body = parsed(call, bytes)
+    const json = body?.json
+    const smaller = body === undefined ? undefined : await compressed(call, body)
     metrics.request(call.provider, smaller?.json ? "compressed" : "unchanged")
     // The usage of the last answer the upstream gave (a retrieval's continuation is the last).
     let tap: UsageTap | undefined
@@ -206,7 +212,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
         failed(res, e)
       }
     } else {
-      const sent = smaller?.json ? JSON.stringify(smaller.json) : bytes
+      const sent = smaller?.bytes ?? bytes
       added = performance.now() - t0
       metrics.overhead(added)
       await forward(req, res, upstream, sent, watch)
