@@ -61,8 +61,9 @@ export const printCompressed = (
     if (!flags.json && !flags.stats) return yield* writeStdout(result.output)
     const facts = report(result, input, counterFor(yield* Tokenizer.Tokenizer, flags.exact))
     if (flags.json) {
-      const output = typeof result.output === "string" ? result.output : new TextDecoder().decode(result.output)
-      return yield* printJson({ ...facts, output })
+      // An image (or any output that is not text) goes in base64.
+      const text = typeof result.output === "string" ? result.output : result.type.startsWith("image:") ? undefined : new TextDecoder().decode(result.output)
+      return yield* printJson(text !== undefined ? { ...facts, output: text } : { ...facts, output: Buffer.from(result.output).toString("base64"), outputEncoding: "base64" })
     }
     yield* writeStdout(result.output)
     yield* say(summaryLine(facts))

@@ -64,6 +64,8 @@ export const reportOf = (c: Compressed, model: string, countBefore: TokenCount |
 }
 
 export const report = (c: Compressed, input: Uint8Array, counter: Counter): Report => {
+  // An image's tokens are its provider's formula's, exact by that formula.
+  if (c.image) return reportOf(c, c.image.provider, { tokens: c.image.tokensBefore, exact: true }, { tokens: c.image.tokensAfter, exact: true })
   const before = textOf(input)
   const after = textOf(c.output)
   const countBefore = before === undefined ? undefined : counter.count(before)

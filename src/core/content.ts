@@ -75,6 +75,14 @@ export interface Compressed {
   readonly passthrough?: PassReason | undefined
   /** What a person may want to know beyond the reason (which internal error, which line). */
   readonly note?: string | undefined
+  /** An image's sizes, and its tokens by its provider's formula, before and after (text is counted by the reports). */
+  readonly image?: {
+    readonly provider: string
+    readonly before: { readonly width: number; readonly height: number }
+    readonly after: { readonly width: number; readonly height: number }
+    readonly tokensBefore: number
+    readonly tokensAfter: number
+  } | undefined
 }
 
 const encoder = new TextEncoder()

@@ -24,6 +24,14 @@ export class BinaryInput extends Schema.TaggedError<BinaryInput>()("BinaryInput"
   }
 }
 
+export class NotAnImage extends Schema.TaggedError<NotAnImage>()("NotAnImage", {
+  reason: Schema.String
+}) {
+  override get message() {
+    return `input is not an image headroom reads (PNG, JPEG, WebP, GIF, TIFF): ${this.reason}`
+  }
+}
+
 export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
   value: Schema.String
 }) {
@@ -91,6 +99,7 @@ export type StoreError = StoreUnavailable | KeyCollision
 export type UserError =
   | InvalidJson
   | BinaryInput
+  | NotAnImage
   | InvalidKey
   | UnknownHash
   | StoreUnavailable
@@ -102,6 +111,7 @@ export type UserError =
 const USER_ERROR_TAGS = new Set([
   "InvalidJson",
   "BinaryInput",
+  "NotAnImage",
   "InvalidKey",
   "UnknownHash",
   "StoreUnavailable",

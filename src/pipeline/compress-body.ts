@@ -181,7 +181,10 @@ const endOf = (bytes: Buffer, starts: ReadonlyArray<number>, close: number): num
  */
 const spliced = (bytes: Buffer, json: unknown, layout: Layout, result: Compressed<unknown>): Buffer | undefined => {
   const placed: Array<Placed> = []
-  for (const { path, text } of result.replacements) {
+  for (const replacement of result.replacements) {
+    // Blocks put in place of one (an image and its note) change the structure: serialised whole.
+    if (!("text" in replacement)) return undefined
+    const { path, text } = replacement
     const message = path[1]
     if (path[0] !== layout.key || typeof message !== "number" || message >= layout.starts.length) return undefined
     const id = pathKey(path)

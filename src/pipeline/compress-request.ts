@@ -28,8 +28,10 @@ import { Store } from "../core/store.ts"
 import { encodingFor, estimateTokens, fewerTokensThan } from "../core/tokenizer.ts"
 import type { Block, Conversation, Provider, Replacement } from "../providers/conversation.ts"
 import { valueAt, writeAt } from "../providers/conversation.ts"
+import { IMAGE_PROVIDER, imageIn, type InlineImage, noteBlock, withImage } from "../providers/images.ts"
 import { declaredTools, MESSAGES_KEY, providerOf, providerOfMessages, readConversation } from "../providers/providers.ts"
 import { compressBytes } from "../stages/compress.ts"
+import { imageBytes } from "../stages/image.ts"
 import { openNumbered } from "../stages/envelope.ts"
 import { STAGES } from "../stages/registry.ts"
 import { Focus } from "./focus.ts"
@@ -68,7 +70,7 @@ export interface RequestStats {
   /** Estimated tokens of every block the pipeline read (texts, calls, results), before and after. */
   tokensBefore: number
   tokensAfter: number
-  /** Tool results read, and how many were changed. */
+  /** Tool results and inline images read, and how many were changed. */
   results: number
   compressed: number
   /** Per stage (and `repeat` for runs seen before): results changed, tokens before and after. */
@@ -87,9 +89,16 @@ export interface Compressed<B> {
   readonly replacements: ReadonlyArray<Replacement>
 }
 
-/** A tool result's fate: its new text, or why it stays. */
+/** A tool result's fate: its new text, or why it stays; an image's: the blocks in its place (the smaller image and a note). */
 export type Outcome =
   | { readonly text: string; readonly stage: string; readonly keys: ReadonlyArray<string> }
+  | {
+    readonly blocks: ReadonlyArray<unknown>
+    readonly stage: string
+    readonly keys: ReadonlyArray<string>
+    readonly tokensBefore: number
+    readonly tokensAfter: number
+  }
   | { readonly passthrough: PassReason | "list" | "retrieved" }
 
 /** Tool results smaller than this many tokens (estimated) stay as they are: not worth a marker. */
@@ -231,7 +240,8 @@ export const compressConversation = (
     // strings: cheaper than hashing them again), hashing only the blocks after it.
     const state = memo.takeLongest<State>((s) => extent(s, salt, prints, kinds)) ?? new State()
     const start = state.prints.length
-    if (start > 0 && blocks.slice(start).every((block) => block.kind !== "tool-result")) {
+    const compressible = (block: Block) => block.kind === "tool-result" || (block.kind === "other" && imageIn(conversation.provider, valueAt(body, block.path)) !== undefined)
+    if (start > 0 && !blocks.slice(start).some(compressible)) {
       // Only messages and calls after what the state has read: nothing new to compress, so the state
       // is read, not moved on — it stays as it was for the next turn, which may not repeat these
       // blocks (a request retried with a note, a side question).
@@ -320,6 +330,26 @@ export const compressConversation = (
         return { text: head + written + tail, stage: c.stage, keys: c.key ? [c.key] : [] }
       }).pipe(Effect.catchCause(() => Effect.succeed({ passthrough: "internal-error" as const })))
 
+    /** An inline image made smaller for the provider that bills it, with a note after it saying how to get the original. */
+    const compressImage = (block: Record<string, any>, image: InlineImage): Effect.Effect<Outcome, never, Store | Config> =>
+      Effect.gen(function*() {
+        const provider = conversation.provider
+        const c = yield* imageBytes(Buffer.from(image.data, "base64"), { provider: IMAGE_PROVIDER[provider], low: image.low })
+        if (c.passthrough !== undefined || c.image === undefined || c.key === undefined) return { passthrough: c.passthrough ?? "internal-error" }
+        const format = c.type.slice("image:".length)
+        const { before, after } = c.image
+        const how = state.hasShell ? `\`headroom ccr-get ${c.key} > original.${format === "jpeg" ? "jpg" : format}\`` : `stored by headroom as ${c.key}`
+        const note = `[headroom: this image is sent at ${after.width}×${after.height} of its ${before.width}×${before.height} to save tokens; full resolution: ${how}]`
+        const data = Buffer.from(c.output as Uint8Array).toString("base64")
+        return {
+          blocks: [withImage(provider, block, `image/${format}`, data), noteBlock(provider, note)],
+          stage: "image",
+          keys: [c.key],
+          tokensBefore: c.image.tokensBefore,
+          tokensAfter: c.image.tokensAfter
+        }
+      }).pipe(Effect.catchCause(() => Effect.succeed({ passthrough: "internal-error" as const })))
+
     /** Reads a block into the state: focus, calls, what was seen; a tool result is compressed first. */
     const step = (block: Block, index: number): Effect.Effect<Record_, never, Store | Config> =>
       Effect.gen(function*() {
@@ -350,6 +380,17 @@ export const compressConversation = (
           return { before, after, outcome }
         }
         if (block.kind === "other") {
+          const value = valueAt(body, block.path)
+          const image = imageIn(conversation.provider, value)
+          if (image !== undefined) {
+            const key = chain[index]!
+            let outcome = memo.get(key) as Outcome | undefined
+            if (outcome === undefined) {
+              outcome = yield* compressImage(value as Record<string, any>, image)
+              memo.set(key, outcome as never, "blocks" in outcome ? image.data.length : 0)
+            }
+            return "blocks" in outcome ? { before: outcome.tokensBefore, after: outcome.tokensAfter, outcome } : { before: 0, after: 0, outcome }
+          }
           if (block.type === "thinking") {
             const thinking = (valueAt(body, block.path) as { thinking?: unknown } | undefined)?.thinking
             if (typeof thinking === "string") {
@@ -425,7 +466,7 @@ const finish = (
       stats.passthrough[outcome.passthrough] = (stats.passthrough[outcome.passthrough] ?? 0) + 1
       return
     }
-    replacements.push({ path: block.path, text: outcome.text })
+    replacements.push("text" in outcome ? { path: block.path, text: outcome.text } : { path: block.path, blocks: outcome.blocks })
     stats.compressed++
     const stage = (stats.stages[outcome.stage] ??= { blocks: 0, tokensBefore: 0, tokensAfter: 0 })
     stage.blocks++

@@ -44,11 +44,13 @@ export interface Conversation {
   readonly messages: number
 }
 
-/** A text to put at a path of the body. */
-export interface Replacement {
-  readonly path: Path
-  readonly text: string
-}
+/**
+ * A change to the body: a text put at a path, or the element at a path of an array replaced by
+ * `blocks` (an image by the smaller image and a note after it).
+ */
+export type Replacement =
+  | { readonly path: Path; readonly text: string }
+  | { readonly path: Path; readonly blocks: ReadonlyArray<unknown> }
 
 /** A JSON object (not an array, not null): what the adapters look into. */
 export const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v)
@@ -80,15 +82,33 @@ export const writeAt = <A>(root: A, replacements: ReadonlyArray<Replacement>): A
     return copy as Record<string | number, unknown>
   }
   const out = copyOf(root)
-  for (const { path, text } of replacements) {
-    if (path.length === 0) continue
+  const parentOf = (path: Path) => {
     let parent = out
     for (let i = 0; i < path.length - 1; i++) {
       const child = copyOf(parent[path[i]!])
       parent[path[i]!] = child
       parent = child
     }
-    parent[path[path.length - 1]!] = text
+    return parent
+  }
+  for (const r of replacements) if ("text" in r && r.path.length > 0) parentOf(r.path)[r.path[r.path.length - 1]!] = r.text
+  // Elements replaced by several, after the texts (whose paths count elements as they were), the
+  // last of an array first (so the indexes of those before it still hold).
+  const splices = replacements.filter((r): r is Extract<Replacement, { blocks: unknown }> => "blocks" in r && typeof r.path[r.path.length - 1] === "number")
+  splices.sort((a, b) => comparePaths(b.path, a.path))
+  for (const { path, blocks } of splices) {
+    const parent = parentOf(path)
+    if (Array.isArray(parent)) parent.splice(path[path.length - 1] as number, 1, ...blocks)
   }
   return out as A
+}
+
+/** Paths in document order. */
+const comparePaths = (a: Path, b: Path): number => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!
+    const y = b[i]!
+    if (x !== y) return typeof x === "number" && typeof y === "number" ? x - y : String(x) < String(y) ? -1 : 1
+  }
+  return a.length - b.length
 }

@@ -37,6 +37,7 @@ export interface CompressOptions extends CommonOptions {
 const INPUT_ERRORS: Partial<Record<UserError["_tag"], PassReason>> = {
   InvalidJson: "not-json",
   BinaryInput: "not-text",
+  NotAnImage: "no-compressor",
   ModelUnavailable: "model-unavailable"
 }
 

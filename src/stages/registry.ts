@@ -10,12 +10,13 @@ import { codeStage } from "./code.ts"
 import { crushStage } from "./crush.ts"
 import { diffStage } from "./diff.ts"
 import { htmlStage } from "./html.ts"
+import { imageStage } from "./image.ts"
 import { kompressStage } from "./kompress.ts"
 import { logsStage } from "./logs.ts"
 import { searchStage } from "./search.ts"
 import type { AnyStage } from "./stage.ts"
 
-export const STAGES: ReadonlyArray<AnyStage> = [crushStage, logsStage, searchStage, diffStage, codeStage, htmlStage, kompressStage]
+export const STAGES: ReadonlyArray<AnyStage> = [crushStage, logsStage, searchStage, diffStage, codeStage, htmlStage, kompressStage, imageStage]
 
-/** The stage `compress` hands a content type to; undefined where it passes through (text, images, binary). */
+/** The stage `compress` hands a content type to; undefined where it passes through (text route is unsure of, binary). */
 export const stageFor = (type: ContentType): AnyStage | undefined => STAGES.find((s) => s.handles(type))

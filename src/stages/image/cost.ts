@@ -47,7 +47,7 @@ export const usedSize = (provider: ImageProvider, size: Size): Size => {
 }
 
 /** Input tokens an image of `size` costs at a provider (OpenAI at `detail: "high"` unless `low`). */
-export const imageTokens = (provider: ImageProvider, size: Size, options: { readonly low?: boolean } = {}): number => {
+export const imageTokens = (provider: ImageProvider, size: Size, options: { readonly low?: boolean | undefined } = {}): number => {
   const used = usedSize(provider, size)
   switch (provider) {
     case "anthropic":
