@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { codeSuite } from "./suites/code.ts"
 import { diffSuite } from "./suites/diff.ts"
 import { htmlSuite } from "./suites/html.ts"
+import { imagesSuite } from "./suites/images.ts"
 import { jsonSuite } from "./suites/json.ts"
 import { logFormatsSuite } from "./suites/log-formats.ts"
 import { logsSuite } from "./suites/logs.ts"
@@ -36,7 +37,7 @@ export interface Table {
   readonly rows: Array<Record<string, string | number>>
 }
 
-export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, logFormatsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite, sessionsSuite]
+export const SUITES: ReadonlyArray<Suite> = [jsonSuite, logsSuite, logFormatsSuite, searchSuite, diffSuite, codeSuite, htmlSuite, proseSuite, imagesSuite, sessionsSuite]
 
 /** The shared corpus beside the repository when it is there, else the excerpts in fixtures/. */
 export const defaultCorpus = (root: string): string => {

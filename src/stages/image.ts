@@ -66,7 +66,7 @@ export const imageStage = stage<{ provider: ImageProvider | undefined }>({
     "that costs the fewest tokens by the provider's own formula (Anthropic: w·h/750 after its 1568-px downscale; " +
     "OpenAI: 512-px tiles after fitting 2048 and 768; Gemini: 258 per 768-px tile), never below what its content " +
     "needs — a trained router tells text (screenshots, terminals, code) from diagrams and photos, and lines of text " +
-    "stay at least 11 px high — then encoded as the smallest of PNG, WebP or JPEG that suits it. The original is " +
+    "stay at least 10 px high — then encoded as the smallest of PNG, WebP or JPEG that suits it. The original is " +
     "stored: `headroom ccr-get HASH > original.png` gives it back. Never larger; unreadable or animated images pass " +
     "through.",
   examples: [

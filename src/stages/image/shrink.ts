@@ -14,8 +14,8 @@ import { type ImageProvider, imageTokens, type Size, usedSize } from "./cost.ts"
 import { featuresOf, textLineHeight } from "./features.ts"
 import { classify, type ImageClass } from "./router.ts"
 
-/** A line of text is never scaled below this many pixels high (a 5×7 glyph's full height; real fonts' ascender to descender). */
-export const MIN_LINE_PX = 11
+/** A line of text is never scaled below this many pixels high (a 5×7 glyph at ~1.4 px a font pixel; a real font's ascender to descender at ~10 px). */
+export const MIN_LINE_PX = 10
 /** Without legible text to keep, a diagram keeps a long edge of at least this, a photo of this. */
 const DIAGRAM_LONG_EDGE = 1024
 const PHOTO_LONG_EDGE = 640
@@ -116,7 +116,7 @@ export const shrink = async (input: Uint8Array, options: ShrinkOptions): Promise
   const imageClass = classify(features)
   const lineHeight = imageClass === "photo" ? undefined : await textLineHeight(upright())
   const after = targetSize(before, floorOf(imageClass, before, lineHeight), options)
-  const resized = after.width === width && after.height === height ? upright() : upright().resize(after.width, after.height, { kernel: "lanczos3" })
+  const resized = after.width === width && after.height === height ? upright() : upright().resize(after.width, after.height, { kernel: "lanczos3", fit: "fill" })
   const { bytes, format } = await smallest(resized, imageClass, info.channels === 4)
   const tokensBefore = imageTokens(options.provider, before, { low: options.low })
   const tokensAfter = imageTokens(options.provider, after, { low: options.low })
