@@ -112,13 +112,13 @@ describe("headroom commands", () => {
     expect(run.stderr).toBe("")
   })
 
-  it("passes small or unknown input through compress unchanged", async () => {
+  it("passes small or unknown input, and a broken image, through compress unchanged", async () => {
     const text = "plain words, nothing to compress\n"
     const run = await headroom(["compress"], { home: home(), input: text })
     expect(run.stdout.toString()).toBe(text)
     expect((await headroom(["route"], { home: home(), input: text })).stdout.toString()).toBe("text\tnone\n")
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(2000).fill(7)])
-    expect((await headroom(["route"], { home: home(), input: png })).stdout.toString()).toBe("image:png\tnone\n")
+    expect((await headroom(["route"], { home: home(), input: png })).stdout.toString()).toBe("image:png\timage\n")
     expect(Buffer.compare((await headroom(["compress"], { home: home(), input: png })).stdout, Buffer.from(png))).toBe(0)
   })
 })

@@ -47,15 +47,15 @@ describe("evals", () => {
     const home = tempHome()
     homes.push(home)
     // Tens of seconds alone; more while other test files run beside it.
-    const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home, timeoutMs: 110_000 })
+    const run = await headroom(["evals", "--tier", "1", "--json", "--corpus", corpus], { home, timeoutMs: 200_000 })
     expect(run.code, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.toString())
-    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "log formats", "search", "diff", "code", "html", "prose", "sessions"])
+    expect(report.tables.map((t: { type: string }) => t.type)).toEqual(["json", "log", "log formats", "search", "diff", "code", "html", "prose", "images", "sessions"])
     for (const t of report.tables) expect(t.rows.length).toBeGreaterThan(0)
     const bad = await headroom(["evals", "--tier", "3"], { home })
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("--tier")
-  }, 120_000)
+  }, 210_000)
 
   it("headroom evals --only sessions --chart replays every session and draws its cost per turn", async () => {
     const home = tempHome()

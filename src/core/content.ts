@@ -37,7 +37,7 @@ export interface Dropped {
  * - `not-smaller`: the result would not be smaller, in bytes or estimated tokens;
  * - `unsure`: route could not tell what the text is, so nothing may change it;
  * - `not-code`, `not-json`, `not-text`: the input is not what the stage reads (binary to a text stage);
- * - `no-compressor`: nothing compresses this type (images, binary);
+ * - `no-compressor`: nothing compresses this type (binary, a broken or animated image);
  * - `too-deep`: JSON nested deeper than the stage follows;
  * - `envelope-misaligned`: a file in numbered lines whose compressed form could not be put back in them;
  * - `file-lines`: a file an agent read (and may edit from) whose compressor would not keep its lines;

@@ -33,7 +33,7 @@ export type Block =
     readonly text: string
     readonly path: Path
   }
-  /** Anything else (thinking, images, documents, unknown blocks): passed through untouched. */
+  /** Anything else (thinking, images, documents, unknown blocks): passed through untouched, but for inline images (images.ts). */
   | { readonly kind: "other"; readonly path: Path; readonly type: string }
 
 export interface Conversation {

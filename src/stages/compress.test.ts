@@ -18,10 +18,10 @@ const encode = (s: string) => new TextEncoder().encode(s)
 
 describe("compress", () => {
   it("hands every type to the one stage of the registry that handles it", () => {
-    for (const type of ["json", "log", "search", "diff", "html", "prose", "code:elixir", "code:unknown"] as const) {
+    for (const type of ["json", "log", "search", "diff", "html", "prose", "code:elixir", "code:unknown", "image:png", "image:jpeg"] as const) {
       expect(STAGES.filter((s) => s.handles(type)), type).toHaveLength(1)
     }
-    for (const type of ["text", "binary", "image:png"] as const) expect(STAGES.filter((s) => s.handles(type)), type).toHaveLength(0)
+    for (const type of ["text", "binary", "image:bmp"] as const) expect(STAGES.filter((s) => s.handles(type)), type).toHaveLength(0)
   })
 
   it("compresses a file in numbered lines as the file, and every marker returns the numbered lines it hides", async () => {

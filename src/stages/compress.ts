@@ -1,7 +1,7 @@
 /**
  * The compress stage: route, then the compressor for the detected type (JSON → crush, logs →
  * logs, search results → search, diffs → diff, source code → code, HTML → html, prose →
- * kompress). Text route is unsure of, images and binary pass through unchanged, saying so.
+ * kompress, images to image). Text route is unsure of and binary pass through unchanged, saying so.
  *
  * A file in numbered lines (`cat -n`, Claude Code's `Read`) is compressed as the file it holds —
  * by a stage that keeps lines whole — and put back in its numbers: kept lines keep their own
@@ -101,7 +101,7 @@ export const compressStage = stage<{ type: ContentType | undefined; path: string
   description:
     "Compress stdin with the compressor for its content type (see `headroom route`): JSON goes to crush, logs to " +
     "logs, grep/rg results to search, diffs to diff, source code to code, HTML to html, and only text that is " +
-    "clearly prose to kompress. Text route is unsure of, images and binary pass through unchanged. A file in " +
+    "clearly prose to kompress, images to image. Text route is unsure of and binary pass through unchanged. A file in " +
     "numbered lines (cat -n, an agent's Read) is compressed as the file inside, its numbers kept.",
   examples: [
     { command: "cat response.json | headroom compress", description: "compress whatever arrives" },

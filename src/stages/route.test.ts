@@ -48,7 +48,7 @@ describe("route", () => {
     expect(detect(text("{not json"))).not.toBe("json")
   })
 
-  it("names the compressor for each type; images and binary pass through", () => {
+  it("names the compressor for each type; images go to image, binary passes through", () => {
     expect(routeBytes(text('{"a":1}'))).toEqual({ type: "json", compressor: "crush", bytes: 7 })
     expect(routeBytes(file("logs", "HDFS_2k.log")).compressor).toBe("logs")
     expect(routeBytes(file("tool-outputs", "grep-export-const.txt")).compressor).toBe("search")
@@ -57,7 +57,8 @@ describe("route", () => {
     expect(routeBytes(text("Just a sentence of prose.\n")).compressor).toBeUndefined() // unsure: passes through
     expect(routeBytes(file("code", "go", "gin", "context.go")).compressor).toBe("code")
     expect(routeBytes(file("html", "std-collections-HashMap.html")).compressor).toBe("html")
-    expect(routeBytes(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16])).compressor).toBeUndefined()
+    expect(routeBytes(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16])).compressor).toBe("image")
+    expect(routeBytes(new Uint8Array([0, 1, 2, 3, 0, 0, 0xfe, 0xff, 9, 9, 0, 0])).compressor).toBeUndefined()
   })
 
   it.each(["rg-heading.txt", "rg-json.jsonl", "rg-context.txt", "grep-no-numbers.txt"])("knows %s (real rg/grep output) as search", (name) => {

@@ -12,7 +12,7 @@ import { stageFor } from "./registry.ts"
 
 export { CONTENT_TYPES, detect, type Hints } from "./detect.ts"
 
-/** The stage `compress` uses for a type; undefined where input passes through (text, images, binary). */
+/** The stage `compress` uses for a type; undefined where input passes through (text it is unsure of, binary). */
 export const compressorFor = (type: ContentType): string | undefined => stageFor(type)?.name
 
 export interface Route {

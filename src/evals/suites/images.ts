@@ -13,7 +13,7 @@ import { ms, percent } from "../measure.ts"
 import type { Suite } from "../tier1.ts"
 
 /** Images of each kind, from seeds no training used. */
-const PER_KIND = 6
+const PER_KIND = 4
 const FIRST_SEED = 400_000
 const PROVIDERS: ReadonlyArray<ImageProvider> = ["anthropic", "openai", "gemini"]
 

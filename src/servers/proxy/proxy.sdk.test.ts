@@ -16,6 +16,7 @@ import { CORPUS } from "../../../test/helpers.ts"
 import { type ProxyRig, startProxyRig } from "../../../test/proxy-rig.ts"
 import { answer, type Provider, type Received, textReply, toolCallReply, type Upstream } from "../../../test/upstream.ts"
 import type { Proxy } from "./server.ts"
+import { generate } from "../../stages/image/generate.ts"
 
 const T = 20_000
 const SOURCE = readFileSync(join(CORPUS, "code", "python", "requests", "models.py"), "utf8")
@@ -217,5 +218,32 @@ describe.each(PROVIDERS)("headroom_retrieve for a %s client without a shell", (p
     const continued = JSON.stringify(upstream.received[1]!.json)
     expect(continued).toContain("call_r1")
     expect(continued).toContain(JSON.stringify(FIRST_LINES).slice(1, -1))
+  }, T)
+})
+
+describe("an image sent through the proxy", () => {
+  it("reaches the upstream smaller, with the note naming its original; the SDK's answer is the upstream's", async () => {
+    const photo = await generate("photo", 41)
+    const data = photo.png.toString("base64")
+    const message = await anthropic().messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 64,
+      messages: [{ role: "user", content: [{ type: "text", text: "What is in this picture?" }, { type: "image", source: { type: "base64", media_type: "image/png", data } }] }]
+    })
+    expect(message.content[0]).toMatchObject({ type: "text" })
+    const sent = upstream.received[0]!.json as { messages: Array<{ content: Array<Record<string, any>> }> }
+    const [text, image, note] = sent.messages[0]!.content
+    expect(text).toEqual({ type: "text", text: "What is in this picture?" })
+    expect(image!.source.data.length).toBeLessThan(data.length / 10)
+    expect(note!.text).toMatch(/full resolution: .*[0-9a-f]{12}/)
+    // The same request through the OpenAI SDK (Chat Completions): a data URL, answered the same way.
+    upstream.received.length = 0
+    await openai().chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: [{ type: "text", text: "What is in this picture?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${data}` } }] }]
+    })
+    const chat = upstream.received[0]!.json as { messages: Array<{ content: Array<Record<string, any>> }> }
+    expect(chat.messages[0]!.content[1]!.image_url.url.length).toBeLessThan(data.length / 10)
+    expect(chat.messages[0]!.content[2]).toMatchObject({ type: "text" })
   }, T)
 })
