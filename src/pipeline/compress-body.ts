@@ -129,6 +129,7 @@ export class Bodies {
       if (!same(lo)) continue
       let hi = n
       if (same(hi)) lo = hi
+      else hi = n - 1
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1
         if (same(mid)) lo = mid

@@ -85,7 +85,7 @@ export interface RequestStats {
 export interface Compressed<B> {
   readonly body: B
   readonly stats: RequestStats
-  /** The texts written into the body, at their paths (tool results only). */
+  /** What was written into the body: tool results' texts at their paths, images' blocks in their place. */
   readonly replacements: ReadonlyArray<Replacement>
 }
 
@@ -387,12 +387,13 @@ export const compressConversation = (
             let outcome = memo.get(key) as Outcome | undefined
             if (outcome === undefined) {
               outcome = yield* compressImage(value as Record<string, any>, image)
-              memo.set(key, outcome as never, "blocks" in outcome ? image.data.length : 0)
+              // Weighed by what it keeps: the smaller image and its note.
+              memo.set(key, outcome as never, "blocks" in outcome ? JSON.stringify(outcome.blocks).length : 0)
             }
             return "blocks" in outcome ? { before: outcome.tokensBefore, after: outcome.tokensAfter, outcome } : { before: 0, after: 0, outcome }
           }
           if (block.type === "thinking") {
-            const thinking = (valueAt(body, block.path) as { thinking?: unknown } | undefined)?.thinking
+            const thinking = (value as { thinking?: unknown } | undefined)?.thinking
             if (typeof thinking === "string") {
               if (message !== state.lastAssistantMessage) state.focus.turn()
               state.lastAssistantMessage = message
@@ -457,8 +458,10 @@ const finish = (
   const replacements: Array<Replacement> = []
   blocks.forEach((block, i) => {
     const record = records[i]!
-    stats.tokensBefore += Math.round(record.before * scale)
-    stats.tokensAfter += Math.round(record.after * scale)
+    // An image's tokens are its provider's own formula's, for any model of that provider.
+    const factor = record.outcome !== undefined && "blocks" in record.outcome ? 1 : scale
+    stats.tokensBefore += Math.round(record.before * factor)
+    stats.tokensAfter += Math.round(record.after * factor)
     const outcome = record.outcome
     if (outcome === undefined) return
     stats.results++
@@ -470,8 +473,8 @@ const finish = (
     stats.compressed++
     const stage = (stats.stages[outcome.stage] ??= { blocks: 0, tokensBefore: 0, tokensAfter: 0 })
     stage.blocks++
-    stage.tokensBefore += Math.round(record.before * scale)
-    stage.tokensAfter += Math.round(record.after * scale)
+    stage.tokensBefore += Math.round(record.before * factor)
+    stage.tokensAfter += Math.round(record.after * factor)
     for (const key of outcome.keys) if (!stats.keys.includes(key)) stats.keys.push(key)
   })
   return { body: writeAt(body, replacements), stats, replacements }
