@@ -234,13 +234,16 @@ export const compressConversation = (
     // Markers take the shell form when the agent has a shell: from the tools it declares (the same
     // on every turn), else from a shell call before the block (so earlier blocks never change).
     const declaresShell = declaredTools(body).some((name) => SHELL_TOOLS.has(name))
+    // A computer-use agent clicks in its screenshots' pixels: their size is not ours to change.
+    const usesComputer = declaredTools(body).some((name) => /^computer/.test(name))
     const salt = JSON.stringify([conversation.provider, declaresShell, options.query ?? "", rules.length > DEFAULT_RULES.length ? rules : []])
     const { prints, kinds } = printsOf(body, blocks, options.immutableInput === true)
     // Go on from the state of the longest earlier request this one extends (its blocks compared as
     // strings: cheaper than hashing them again), hashing only the blocks after it.
     const state = memo.takeLongest<State>((s) => extent(s, salt, prints, kinds)) ?? new State()
     const start = state.prints.length
-    const compressible = (block: Block) => block.kind === "tool-result" || (block.kind === "other" && imageIn(conversation.provider, valueAt(body, block.path)) !== undefined)
+    const imageAt = (block: Block) => (usesComputer || block.kind !== "other" ? undefined : imageIn(conversation.provider, valueAt(body, block.path)))
+    const compressible = (block: Block) => block.kind === "tool-result" || imageAt(block) !== undefined
     if (start > 0 && !blocks.slice(start).some(compressible)) {
       // Only messages and calls after what the state has read: nothing new to compress, so the state
       // is read, not moved on — it stays as it was for the next turn, which may not repeat these
@@ -381,7 +384,7 @@ export const compressConversation = (
         }
         if (block.kind === "other") {
           const value = valueAt(body, block.path)
-          const image = imageIn(conversation.provider, value)
+          const image = imageAt(block)
           if (image !== undefined) {
             const key = chain[index]!
             let outcome = memo.get(key) as Outcome | undefined

@@ -71,3 +71,14 @@ describe.each(PROVIDERS)("an inline image in a %s request", (provider) => {
     }))
   }, 60_000)
 })
+
+describe("a computer-use agent's screenshots", () => {
+  it("are left as they are: the agent clicks in their pixels", async () => {
+    const shot = await generate("screenshot", 33)
+    const { body } = requestWith("anthropic", shot.png)
+    const request = { ...body, tools: [{ type: "computer_20250124", name: "computer", display_width_px: shot.width, display_height_px: shot.height }] }
+    const { body: out, stats } = await runInMemory(compressRequest(request, { provider: "anthropic" }))
+    expect(JSON.stringify(out)).toBe(JSON.stringify(request))
+    expect(stats.compressed).toBe(0)
+  })
+})
