@@ -196,6 +196,20 @@ describe("compressRequest never fails", () => {
     )
   })
 
+  it("on names and types JSON can hold but String cannot print (an object whose toString is not a function)", async () => {
+    const odd = { toString: false }
+    const bodies: Array<[Provider, Record<string, unknown>]> = [
+      ["anthropic", { tools: [{ name: odd }], messages: [{ role: "assistant", content: [{ type: odd }, { type: "tool_use", id: "a", name: odd, input: {} }] }, { role: "user", content: [{ type: "tool_result", tool_use_id: "a", content: [{ type: odd }] }] }] }],
+      ["openai-chat", { tools: [{ type: odd }], messages: [{ role: "user", content: [{ type: odd }] }, { role: "assistant", tool_calls: [{ id: "a", function: { name: odd, arguments: "{}" } }] }] }],
+      ["openai-responses", { tools: [{ type: "function", name: odd }], input: [{ type: odd }, { role: "user", content: [{ type: odd }] }, { type: "function_call", call_id: "a", name: odd, arguments: "{}" }] }],
+      ["gemini", { tools: [{ functionDeclarations: [{ name: odd }] }], contents: [{ role: "model", parts: [{ functionCall: { name: odd, args: {} } }] }] }]
+    ]
+    for (const [provider, body] of bodies) {
+      const exit = await runInMemory(Effect.exit(compressRequest(body, { provider })))
+      expect(Exit.isSuccess(exit), provider).toBe(true)
+    }
+  })
+
   it("on requests with junk where messages, parts and calls go, given or detected", async () => {
     await fc.assert(
       fc.asyncProperty(mangled, fc.boolean(), async ({ provider, body }, given) => {

@@ -7,7 +7,7 @@
  *
  * @since 0.2.0
  */
-import { type Block, isObject, type Path, type Role } from "./conversation.ts"
+import { type Block, isObject, type Path, type Role, textOf } from "./conversation.ts"
 
 const roleOf = (role: unknown): Role => role === "assistant" ? "assistant" : role === "system" ? "system" : "user"
 
@@ -19,7 +19,7 @@ const toolResultBlocks = (block: Record<string, any>, path: Path, out: Array<Blo
   content.forEach((part, k) => {
     if (isObject(part) && part.type === "text" && typeof part.text === "string") {
       out.push({ kind: "tool-result", callId, name: undefined, text: part.text, path: [...path, "content", k, "text"] })
-    } else out.push({ kind: "other", path: [...path, "content", k], type: isObject(part) ? String(part.type) : typeof part })
+    } else out.push({ kind: "other", path: [...path, "content", k], type: isObject(part) ? textOf(part.type) : typeof part })
   })
 }
 
@@ -30,9 +30,9 @@ const contentBlocks = (role: Role, content: unknown, path: Path, out: Array<Bloc
     const at = [...path, j]
     if (!isObject(block)) return void out.push({ kind: "other", path: at, type: typeof block })
     if (block.type === "text" && typeof block.text === "string") out.push({ kind: "text", role, text: block.text, path: [...at, "text"] })
-    else if (block.type === "tool_use") out.push({ kind: "tool-call", id: block.id, name: String(block.name ?? ""), args: block.input, path: at })
+    else if (block.type === "tool_use") out.push({ kind: "tool-call", id: block.id, name: textOf(block.name), args: block.input, path: at })
     else if (block.type === "tool_result") toolResultBlocks(block, at, out)
-    else out.push({ kind: "other", path: at, type: String(block.type) })
+    else out.push({ kind: "other", path: at, type: textOf(block.type) })
   })
 }
 

@@ -52,6 +52,12 @@ export type Replacement =
   | { readonly path: Path; readonly text: string }
   | { readonly path: Path; readonly blocks: ReadonlyArray<unknown> }
 
+/**
+ * A name or type from the wire as text: a string as it is, a number or boolean printed, anything
+ * else empty. (`String` throws on an object whose `toString` is not a function, which JSON can hold.)
+ */
+export const textOf = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "")
+
 /** A JSON object (not an array, not null): what the adapters look into. */
 export const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v)
 

@@ -7,7 +7,7 @@
  *
  * @since 0.2.0
  */
-import { type Block, isObject, type Path } from "./conversation.ts"
+import { type Block, isObject, type Path, textOf } from "./conversation.ts"
 
 /** Fields of a function's `response` that hold its output as text. */
 const RESULT_FIELDS = ["output", "content", "result", "llmContent", "stdout", "stderr", "error"]
@@ -18,7 +18,7 @@ const parts = (content: unknown, path: Path, role: "user" | "assistant" | "syste
     const at = [...path, "parts", k]
     if (!isObject(part)) return void out.push({ kind: "other", path: at, type: typeof part })
     if (isObject(part.functionCall)) {
-      return void out.push({ kind: "tool-call", id: part.functionCall.id, name: String(part.functionCall.name ?? ""), args: part.functionCall.args, path: at })
+      return void out.push({ kind: "tool-call", id: part.functionCall.id, name: textOf(part.functionCall.name), args: part.functionCall.args, path: at })
     }
     if (isObject(part.functionResponse)) {
       const { id, name, response } = part.functionResponse

@@ -6,7 +6,7 @@
  *
  * @since 0.2.0
  */
-import { type Block, isObject, type Path, type Role } from "./conversation.ts"
+import { type Block, isObject, type Path, type Role, textOf } from "./conversation.ts"
 
 const roleOf = (role: unknown): Role =>
   role === "assistant" ? "assistant" : role === "system" ? "system" : role === "developer" ? "developer" : "user"
@@ -17,7 +17,7 @@ const texts = (content: unknown, path: Path, make: (text: string, path: Path) =>
   if (!Array.isArray(content)) return
   content.forEach((part, k) => {
     if (isObject(part) && part.type === "text" && typeof part.text === "string") out.push(make(part.text, [...path, k, "text"]))
-    else out.push({ kind: "other", path: [...path, k], type: isObject(part) ? String(part.type) : typeof part })
+    else out.push({ kind: "other", path: [...path, k], type: isObject(part) ? textOf(part.type) : typeof part })
   })
 }
 
@@ -37,7 +37,7 @@ export const read = (body: Record<string, any>): Array<Block> => {
     if (Array.isArray(message.tool_calls)) {
       message.tool_calls.forEach((call: any, k: number) => {
         if (isObject(call) && isObject(call.function)) {
-          out.push({ kind: "tool-call", id: call.id, name: String(call.function.name ?? ""), args: call.function.arguments, path: ["messages", i, "tool_calls", k] })
+          out.push({ kind: "tool-call", id: call.id, name: textOf(call.function.name), args: call.function.arguments, path: ["messages", i, "tool_calls", k] })
         }
       })
     }

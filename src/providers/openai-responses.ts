@@ -7,7 +7,7 @@
  *
  * @since 0.2.0
  */
-import { type Block, isObject, type Path, type Role } from "./conversation.ts"
+import { type Block, isObject, type Path, type Role, textOf } from "./conversation.ts"
 
 const roleOf = (role: unknown): Role =>
   role === "assistant" ? "assistant" : role === "system" ? "system" : role === "developer" ? "developer" : "user"
@@ -19,7 +19,7 @@ const texts = (content: unknown, path: Path, make: (text: string, path: Path) =>
   if (!Array.isArray(content)) return
   content.forEach((part, k) => {
     if (isObject(part) && TEXT_PARTS.has(part.type) && typeof part.text === "string") out.push(make(part.text, [...path, k, "text"]))
-    else out.push({ kind: "other", path: [...path, k], type: isObject(part) ? String(part.type) : typeof part })
+    else out.push({ kind: "other", path: [...path, k], type: isObject(part) ? textOf(part.type) : typeof part })
   })
 }
 
@@ -37,13 +37,13 @@ export const read = (body: Record<string, any>): Array<Block> => {
       return texts(item.content, [...path, "content"], (text, at) => ({ kind: "text", role, text, path: at }), out)
     }
     if (type === "function_call" || type === "custom_tool_call") {
-      return void out.push({ kind: "tool-call", id: item.call_id, name: String(item.name ?? ""), args: type === "function_call" ? item.arguments : item.input, path })
+      return void out.push({ kind: "tool-call", id: item.call_id, name: textOf(item.name), args: type === "function_call" ? item.arguments : item.input, path })
     }
     if (type === "function_call_output" || type === "custom_tool_call_output") {
       const callId = typeof item.call_id === "string" ? item.call_id : undefined
       return texts(item.output, [...path, "output"], (text, at) => ({ kind: "tool-result", callId, name: undefined, text, path: at }), out)
     }
-    out.push({ kind: "other", path, type: String(type) })
+    out.push({ kind: "other", path, type: textOf(type) })
   })
   return out
 }

@@ -6,7 +6,7 @@
  * @since 0.2.0
  */
 import * as Anthropic from "./anthropic.ts"
-import { type Block, type Conversation, isObject, type Provider } from "./conversation.ts"
+import { type Block, type Conversation, isObject, type Provider, textOf } from "./conversation.ts"
 import * as Gemini from "./gemini.ts"
 import * as OpenAIChat from "./openai-chat.ts"
 import * as OpenAIResponses from "./openai-responses.ts"
@@ -63,5 +63,5 @@ export const readConversation = (body: Record<string, any>, provider: Provider):
  */
 export const declaredTools = (body: Record<string, any>): Array<string> =>
   (Array.isArray(body.tools) ? body.tools : []).flatMap((t: any) =>
-    Array.isArray(t?.functionDeclarations) ? t.functionDeclarations.map((f: any) => String(f?.name ?? "")) : [String(t?.name ?? t?.function?.name ?? t?.type ?? "")]
+    Array.isArray(t?.functionDeclarations) ? t.functionDeclarations.map((f: any) => textOf(f?.name)) : [textOf(t?.name ?? t?.function?.name ?? t?.type)]
   )
