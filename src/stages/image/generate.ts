@@ -7,7 +7,7 @@
  *
  * @since 0.4.0
  */
-import sharp from "sharp"
+import { loadSharp } from "./sharp.ts"
 import { type Canvas, canvas, drawText, fillRect, GLYPH_HEIGHT, type Rgb } from "./font.ts"
 import type { ImageClass } from "./router.ts"
 
@@ -189,7 +189,7 @@ const photo = async (r: Random): Promise<{ raw: Buffer; width: number; height: n
       }
     }
   }
-  const raw = await sharp(small, { raw: { width: w, height: h, channels: 3 } }).resize(width, height, { kernel: "cubic" }).raw().toBuffer()
+  const raw = await loadSharp()(small, { raw: { width: w, height: h, channels: 3 } }).resize(width, height, { kernel: "cubic" }).raw().toBuffer()
   for (let i = 0; i < raw.length; i++) raw[i] = Math.max(0, Math.min(255, raw[i]! + Math.round((r.next() - 0.5) * 18)))
   return { raw, width, height }
 }
@@ -204,7 +204,7 @@ export const generate = async (kind: GeneratedKind, seed: number): Promise<Gener
     const c = kind === "screenshot" ? screenshot(r, lines) : kind === "terminal" ? terminal(r, lines) : kind === "code" ? code(r, lines) : diagram(r, lines)
     raw = { raw: c.pixels, width: c.width, height: c.height }
   }
-  const png = await sharp(raw.raw, { raw: { width: raw.width, height: raw.height, channels: 3 } }).png().toBuffer()
+  const png = await loadSharp()(raw.raw, { raw: { width: raw.width, height: raw.height, channels: 3 } }).png().toBuffer()
   return { kind, label: CLASS_OF[kind], png, width: raw.width, height: raw.height, lines }
 }
 

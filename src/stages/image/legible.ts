@@ -7,7 +7,7 @@
  *
  * @since 0.4.0
  */
-import sharp from "sharp"
+import { loadSharp } from "./sharp.ts"
 import { FONT_CHARS, GLYPH_HEIGHT, GLYPH_PIXELS, GLYPH_WIDTH, glyphOf } from "./font.ts"
 
 export interface DrawnLine {
@@ -47,7 +47,7 @@ const areaMean = (grey: Uint8Array, width: number, height: number, x0: number, y
  * is the drawn one after any scaling (its size tells the scale).
  */
 export const readBack = async (image: Uint8Array, lines: ReadonlyArray<DrawnLine>, original: { readonly width: number; readonly height: number }): Promise<{ readonly read: number; readonly total: number }> => {
-  const { data, info } = await sharp(image).flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true })
+  const { data, info } = await loadSharp()(image).flatten({ background: "#ffffff" }).greyscale().raw().toBuffer({ resolveWithObject: true })
   const counts = new Uint32Array(256)
   for (const v of data) counts[v]!++
   const polarity = counts.indexOf(Math.max(...counts)) < 128 ? 1 : -1

@@ -9,7 +9,8 @@
  *
  * @since 0.4.0
  */
-import sharp, { type Metadata, type Sharp } from "sharp"
+import type { Metadata, Sharp } from "sharp"
+import { loadSharp } from "./sharp.ts"
 import { type ImageProvider, imageTokens, type Size, usedSize } from "./cost.ts"
 import { featuresOf, textLineHeight } from "./features.ts"
 import { classify, type ImageClass } from "./router.ts"
@@ -99,7 +100,7 @@ const smallest = async (pipeline: Sharp, imageClass: ImageClass, alpha: boolean)
 export const shrink = async (input: Uint8Array, options: ShrinkOptions): Promise<Shrunk | Kept> => {
   let meta: Metadata
   try {
-    meta = await sharp(input).metadata()
+    meta = await loadSharp()(input).metadata()
   } catch (e) {
     return { kept: "unreadable", note: e instanceof Error ? e.message : String(e) }
   }
@@ -110,8 +111,8 @@ export const shrink = async (input: Uint8Array, options: ShrinkOptions): Promise
   if (width * height > MAX_PIXELS) return { kept: "too-large", note: `${width}×${height}` }
   const before: Size = { width, height }
   // Decoded once, upright (as its EXIF orientation says), for every step after.
-  const { data, info } = await sharp(input).rotate().raw().toBuffer({ resolveWithObject: true })
-  const upright = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+  const { data, info } = await loadSharp()(input).rotate().raw().toBuffer({ resolveWithObject: true })
+  const upright = () => loadSharp()(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
   const features = await featuresOf(upright(), width, height)
   const imageClass = classify(features)
   const lineHeight = imageClass === "photo" ? undefined : await textLineHeight(upright())
