@@ -45,16 +45,18 @@ export const featuresOf = async (image: Sharp, width: number, height: number): P
   let edges = 0
   let fine = 0
   let pairs = 0
+  // Each pixel against its right and lower neighbours.
+  const pair = (a: number, b: number) => {
+    const d = Math.abs(a - b)
+    pairs++
+    if (d > 40) edges++
+    else if (d >= 1 && d <= 12) fine++
+  }
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = g[y * w + x]!
-      for (const other of [x + 1 < w ? g[y * w + x + 1] : undefined, y + 1 < h ? g[(y + 1) * w + x] : undefined]) {
-        if (other === undefined) continue
-        const d = Math.abs(v - other)
-        pairs++
-        if (d > 40) edges++
-        else if (d >= 1 && d <= 12) fine++
-      }
+      if (x + 1 < w) pair(v, g[y * w + x + 1]!)
+      if (y + 1 < h) pair(v, g[(y + 1) * w + x]!)
     }
   }
   return {

@@ -118,7 +118,8 @@ export const shrink = async (input: Uint8Array, options: ShrinkOptions): Promise
   const lineHeight = imageClass === "photo" ? undefined : await textLineHeight(upright())
   const after = targetSize(before, floorOf(imageClass, before, lineHeight), options)
   const resized = after.width === width && after.height === height ? upright() : upright().resize(after.width, after.height, { kernel: "lanczos3", fit: "fill" })
-  const { bytes, format } = await smallest(resized, imageClass, info.channels === 4)
+  // Transparency rules out JPEG (asked of the image, not of the decoded bands).
+  const { bytes, format } = await smallest(resized, imageClass, meta.hasAlpha === true)
   const tokensBefore = imageTokens(options.provider, before, { low: options.low })
   const tokensAfter = imageTokens(options.provider, after, { low: options.low })
   // Fewer tokens is the point (a flat screenshot may then take a few more bytes); at the same
