@@ -48,7 +48,7 @@ export const proxyCommand = Command.make(
     anthropic: upstreamFlag("anthropic"),
     gemini: upstreamFlag("gemini"),
     budget: Flag.Int("budget-ms").pipe(
-      Flag.withDescription("how long compression may take before a request goes as it came"),
+      Flag.withDescription("milliseconds a request's new tool results may take to compress; those not done by then go as they came"),
       Flag.withDefault(DEFAULT_OPTIONS.budgetMs)
     ),
     timeout: Flag.Int("timeout").pipe(

@@ -16,7 +16,7 @@
  *
  * @since 0.2.0
  */
-import { Effect } from "effect"
+import { Duration, Effect, Option } from "effect"
 import { createHash } from "node:crypto"
 import { Config } from "../core/config.ts"
 import { type ContentType, decodeUtf8, type PassReason } from "../core/content.ts"
@@ -57,6 +57,12 @@ export interface RequestOptions {
    * not made again on every turn.
    */
   readonly immutableInput?: boolean | undefined
+  /**
+   * Milliseconds the new tool results and images may take (the proxy's budget): those not done by
+   * then are sent as they came, and stay so on later turns (the memo keeps that outcome), so each
+   * request is still a prefix of the next. Without it, every block is compressed however long it takes.
+   */
+  readonly budgetMs?: number | undefined
 }
 
 export interface StageStats {
@@ -76,9 +82,11 @@ export interface RequestStats {
   /** Per stage (and `repeat` for runs seen before): results changed, tokens before and after. */
   readonly stages: Record<string, StageStats>
   /** Why results were left as they were, counted. */
-  readonly passthrough: Partial<Record<PassReason | "list" | "retrieved", number>>
+  readonly passthrough: Partial<Record<RequestPassReason, number>>
   /** The CCR keys the changed results' markers point at. */
   readonly keys: Array<string>
+  /** New blocks of this request not compressed within `budgetMs` (sent as they came), when there were any. */
+  overBudget?: number
 }
 
 /** A request made smaller: its body, what was written where in it, and the stats. */
@@ -99,7 +107,13 @@ export type Outcome =
     readonly tokensBefore: number
     readonly tokensAfter: number
   }
-  | { readonly passthrough: PassReason | "list" | "retrieved" }
+  | { readonly passthrough: RequestPassReason }
+
+/**
+ * Why a block stays as it came: a stage's reason, or the request's own — a listing or a write (`list`),
+ * lines a marker gave back (`retrieved`), not done within the budget (`over-budget`).
+ */
+export type RequestPassReason = PassReason | "list" | "retrieved" | "over-budget"
 
 /** Tool results smaller than this many tokens (estimated) stay as they are: not worth a marker. */
 const SMALL_RESULT = 200
@@ -230,6 +244,19 @@ export const compressConversation = (
     const store = yield* Store
     const rules = [...(options.rules ?? settings.tools ?? []), ...DEFAULT_RULES]
     const memo = options.memo ?? new Memo()
+    const deadline = options.budgetMs === undefined ? undefined : Date.now() + options.budgetMs
+    let overBudget = 0
+    /** A new block's compression, given what is left of the budget; over it, the block goes as it came. */
+    const inBudget = <A extends Outcome, R>(work: Effect.Effect<A, never, R>): Effect.Effect<Outcome, never, R> => {
+      if (deadline === undefined) return work
+      const left = deadline - Date.now()
+      const over = (): Outcome => {
+        overBudget++
+        return { passthrough: "over-budget" }
+      }
+      if (left <= 0) return Effect.sync(over)
+      return Effect.map(Effect.timeoutOption(work, Duration.millis(left)), Option.getOrElse(over))
+    }
     const blocks = conversation.blocks
     // Markers take the shell form when the agent has a shell: from the tools it declares (the same
     // on every turn), else from a shell call before the block (so earlier blocks never change).
@@ -369,7 +396,7 @@ export const compressConversation = (
           let outcome = memo.get(key) as Outcome | undefined
           let after = outcome !== undefined && "text" in outcome ? estimateTokens(outcome.text) : before
           if (outcome === undefined) {
-            outcome = yield* compressResult(block, call, before)
+            outcome = yield* inBudget(compressResult(block, call, before))
             if ("text" in outcome) after = estimateTokens(outcome.text)
             if (after >= before) {
               if ("text" in outcome) outcome = { passthrough: "not-smaller" }
@@ -389,7 +416,7 @@ export const compressConversation = (
             const key = chain[index]!
             let outcome = memo.get(key) as Outcome | undefined
             if (outcome === undefined) {
-              outcome = yield* compressImage(value as Record<string, any>, image)
+              outcome = yield* inBudget(compressImage(value as Record<string, any>, image))
               // Weighed by what it keeps: the smaller image and its note.
               memo.set(key, outcome as never, "blocks" in outcome ? JSON.stringify(outcome.blocks).length : 0)
             }
@@ -428,7 +455,9 @@ export const compressConversation = (
 
     for (let i = start; i < blocks.length; i++) state.records.push(yield* step(blocks[i]!, i))
     if (blocks.length > 0) memo.putState(chain[blocks.length - 1]!, state, weightOf(prints))
-    return finish(body, conversation, options, settings.model, state.records)
+    const done = finish(body, conversation, options, settings.model, state.records)
+    if (overBudget > 0) done.stats.overBudget = overBudget
+    return done
   })
 
 /** What the memo counts a state's conversation as weighing: its blocks' characters. */

@@ -14,6 +14,8 @@ export type Outcome = "compressed" | "unchanged" | "bypass" | "forwarded" | "ref
 export type Failure =
   | "compress-error"
   | "compress-timeout"
+  /** A new tool result or image not compressed within the budget (it went as it came), one per block. */
+  | "over-budget"
   | "bad-body"
   | "upstream-unreachable"
   | "upstream-timeout"

@@ -65,3 +65,32 @@ describe.each(cases)("a %s session replayed through the proxy", (_agent, session
     expect(JSON.stringify(received[last]).length).toBeLessThan(JSON.stringify(turns[last]!.body[key]).length)
   }, 60_000)
 })
+
+describe("a proxy whose budget runs out", () => {
+  it("sends each new tool result as it came, keeps it so on later turns, and counts it", async () => {
+    // A budget of 0 ms: every tool result is new in a turn with no time left.
+    const tight = await startProxyRig({ budgetMs: 0 })
+    try {
+      const session = cases[0][1]
+      const turns = session.turns.slice(0, TURNS)
+      for (const turn of turns) {
+        const r = await fetch(`${tight.proxy.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "sk-test", "anthropic-version": "2023-06-01" },
+          body: JSON.stringify({ model: "claude-sonnet-4-6", ...turn.body })
+        })
+        expect(r.status).toBe(200)
+        await r.arrayBuffer()
+      }
+      const received = tight.up.received.map((r) => (r.json as { messages: Array<unknown> }).messages)
+      // Nothing was compressed, nothing lost: the upstream has the agent's own messages, turn after turn.
+      received.forEach((messages, n) => expect(open(messages)).toBe(open(turns[n]!.body.messages)))
+      const results = new Set(turns.flatMap((t) => (t.body.messages as Array<{ content: unknown }>).flatMap((m) => (Array.isArray(m.content) ? m.content : []))).filter((b: any) => b?.type === "tool_result").map((b: any) => b.tool_use_id))
+      const stats = await (await fetch(`${tight.proxy.url}/stats`)).json() as { failures: Record<string, number> }
+      expect(stats.failures["over-budget"]).toBe(results.size)
+      expect(stats.failures["compress-timeout"]).toBeUndefined()
+    } finally {
+      await tight.close()
+    }
+  }, 60_000)
+})

@@ -11,8 +11,10 @@
  * a proxy lives on the details of the socket — bytes relayed the moment they arrive, back-pressure,
  * a hang-up cancelling the upstream — while the compression is an Effect run on the services.
  *
- * Fail open: a body that is not JSON, compression that fails or takes longer than its budget, all
- * forward the client's own bytes. The proxy never retries and never answers for the upstream,
+ * Fail open: a body that is not JSON, or compression that fails, forwards the client's own bytes; a
+ * new tool result or image not compressed within the budget goes as it came, and stays so on later
+ * turns, while the history keeps the form it was sent in before (a cache the provider holds for it
+ * stays good). The proxy never retries and never answers for the upstream,
  * except with its own clear error when the upstream cannot be reached.
  *
  * @since 0.3.0
@@ -42,7 +44,11 @@ export interface ProxyOptions {
   readonly upstreams: Record<Upstream, string>
   /** When set, every request but `GET /health` must carry it in `x-headroom-token`. */
   readonly token?: string | undefined
-  /** Milliseconds compression may take before the request goes as it came. */
+  /**
+   * Milliseconds the new blocks of a request may take to compress: those not done by then go as
+   * they came (and stay so). The whole request goes as it came if compression has not ended
+   * `BACKSTOP_MS` later (work that never yields cannot be cut short).
+   */
   readonly budgetMs: number
   /** Milliseconds an upstream may stay silent before the client gets an error. */
   readonly idleTimeoutMs: number
@@ -52,6 +58,9 @@ export interface ProxyOptions {
   /** One line per request on stderr: method, path, status, tokens, time — never headers or bodies. */
   readonly verbose?: boolean | undefined
 }
+
+/** How long after its budget a request's compression may still end before the request goes as it came. */
+const BACKSTOP_MS = 1_000
 
 export const DEFAULT_OPTIONS: ProxyOptions = {
   port: 8787,
@@ -116,11 +125,14 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
    * as it came.
    */
   const compressed = async (call: ModelCall, body: Parsed): Promise<{ json?: Record<string, any>; bytes?: Buffer; stats: RequestStats } | undefined> => {
-    const run = bodies.compress(body, { provider: call.provider, memo }).pipe(Effect.timeoutOption(Duration.millis(options.budgetMs)))
+    const run = bodies.compress(body, { provider: call.provider, memo, budgetMs: options.budgetMs }).pipe(
+      Effect.timeoutOption(Duration.millis(options.budgetMs + BACKSTOP_MS))
+    )
     const result = await runtime.runPromise(run).catch(() => "error" as const)
     if (result === "error") return void metrics.failure("compress-error")
     if (Option.isNone(result)) return void metrics.failure("compress-timeout")
     const { body: json, bytes, stats } = result.value
+    for (let n = stats.overBudget ?? 0; n > 0; n--) metrics.failure("over-budget")
     if (bytes === undefined) return { stats }
     for (const [stage, s] of Object.entries(stats.stages)) metrics.tokensOf(call.provider, stage, s.tokensBefore, s.tokensAfter)
     return { json: json as Record<string, any>, bytes, stats }
