@@ -62,8 +62,8 @@ export class Metrics {
     this.tokens.set(key, t)
   }
 
-  failure(reason: Failure): void {
-    this.failures.set(reason, (this.failures.get(reason) ?? 0) + 1)
+  failure(reason: Failure, count = 1): void {
+    this.failures.set(reason, (this.failures.get(reason) ?? 0) + count)
   }
 
   retrieval(): void {

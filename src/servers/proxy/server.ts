@@ -132,7 +132,7 @@ export const startProxy = async (options: ProxyOptions, runtime: ManagedRuntime.
     if (result === "error") return void metrics.failure("compress-error")
     if (Option.isNone(result)) return void metrics.failure("compress-timeout")
     const { body: json, bytes, stats } = result.value
-    for (let n = stats.overBudget ?? 0; n > 0; n--) metrics.failure("over-budget")
+    if (stats.overBudget !== undefined) metrics.failure("over-budget", stats.overBudget)
     if (bytes === undefined) return { stats }
     for (const [stage, s] of Object.entries(stats.stages)) metrics.tokensOf(call.provider, stage, s.tokensBefore, s.tokensAfter)
     return { json: json as Record<string, any>, bytes, stats }
